@@ -1,0 +1,86 @@
+"""Pelican settings for local work. publishconf.py builds on these for production.
+
+Settings only: the logic they name lives in the sitekit package.
+"""
+
+AUTHOR = "Back Massage Notes"
+SITENAME = "Back Massage Notes"
+SITE_DESCRIPTION = (
+    "Two plain-language articles on massage therapy for the back: "
+    "what it involves, and how it may ease tension and pain."
+)
+SITEURL = ""
+COPYRIGHT_YEAR = 2026
+
+PATH = "content"
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = []
+STATIC_PATHS = []
+THEME = "theme"
+# The one stylesheet, inlined into every page by sitekit.inline_css.
+THEME_INLINE_CSS = "css/site.css"
+
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+
+# Always list plugins: an unset PLUGINS loads every installed namespace plugin.
+PLUGINS = [
+    "sitekit.inline_css",
+    "sitekit.ordering",
+    "pelican.plugins.neighbors",
+    "pelican.plugins.statistics",
+]
+
+# Metadata is escaped by default; article bodies are marked safe in article.html.
+JINJA_ENVIRONMENT = {
+    "autoescape": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": [],
+}
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+    },
+    "output_format": "html5",
+}
+
+# Pretty URLs: every page is a folder with an index.html.
+ARTICLE_URL = "{slug}/"
+ARTICLE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "category/{slug}/"
+CATEGORY_SAVE_AS = "category/{slug}/index.html"
+CATEGORIES_URL = "categories/"
+CATEGORIES_SAVE_AS = "categories/index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = "tag/{slug}/index.html"
+TAGS_URL = "tags/"
+TAGS_SAVE_AS = "tags/index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+
+# One author, no static pages, no per-period archives: none of those page types.
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "categories", "tags", "archives"]
+
+# The navigation, in order: (label, URL relative to SITEURL).
+NAV_LINKS = [
+    ("Articles", ""),
+    ("Archives", ARCHIVES_URL),
+    ("Categories", CATEGORIES_URL),
+    ("Tags", TAGS_URL),
+]
+
+# Feeds need an absolute SITEURL, so only the production build writes them.
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+DEFAULT_PAGINATION = False
+RELATIVE_URLS = False

@@ -1,0 +1,1 @@
+"""The site's own code: Pelican plugins, the build runner and the output checks."""

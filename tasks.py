@@ -1,0 +1,71 @@
+"""Everyday commands: `invoke --list` shows them. Every build goes through sitekit.build."""
+
+import shutil
+import sys
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from invoke import Exit, task
+
+from sitekit import build as site_build
+
+ROOT = Path(__file__).resolve().parent
+CONFIG = {
+    "output": ROOT / "output",
+    "cache": ROOT / ".cache",
+    "host": "127.0.0.1",
+    "port": 8000,
+    # What `invoke livereload` watches; a change to any of them rebuilds the site.
+    "watch": ["content", "theme", "sitekit", "pelicanconf.py", "publishconf.py"],
+}
+
+
+def _build(production=False, output=None):
+    """The one helper every task builds through."""
+    args = ["--output", str(output or CONFIG["output"])]
+    if production:
+        args.append("--production")
+    return site_build.main(args)
+
+
+@task(help={"production": "build with publishconf.py (needs SITEURL)"})
+def build(c, production=False):
+    """Build the site into output/ (local settings, or production with --production)."""
+    code = _build(production)
+    if code:
+        raise Exit(code=code)
+
+
+@task
+def clean(c):
+    """Remove output/ and Pelican's content cache."""
+    for path in (CONFIG["output"], CONFIG["cache"]):
+        shutil.rmtree(path, ignore_errors=True)
+    for leftover in ROOT.glob(f".{CONFIG['output'].name}.*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+@task(help={"port": "the port to listen on (default 8000)"})
+def serve(c, port=CONFIG["port"]):
+    """Serve output/ at http://127.0.0.1:8000 (build first)."""
+    handler = partial(SimpleHTTPRequestHandler, directory=str(CONFIG["output"]))
+    server = ThreadingHTTPServer((CONFIG["host"], int(port)), handler)
+    print(f"Serving {CONFIG['output'].name}/ at http://{CONFIG['host']}:{port}/ (Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.server_close()
+
+
+@task(help={"port": "the port to listen on (default 8000)"})
+def livereload(c, port=CONFIG["port"]):
+    """Build, serve at http://127.0.0.1:8000, and rebuild and reload the browser on every change."""
+    from livereload import Server
+
+    _build()
+    server = Server()
+    for path in CONFIG["watch"]:
+        server.watch(str(ROOT / path), _build)
+    print(f"Serving with live reload at http://{CONFIG['host']}:{port}/ (Ctrl-C stops)", file=sys.stderr)
+    server.serve(host=CONFIG["host"], port=int(port), root=str(CONFIG["output"]))

@@ -1,0 +1,69 @@
+"""Shared fixtures: one real build per test session, and helpers to build small sites."""
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from sitekit.linkcheck import parse_html
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLES = sorted((ROOT / "content" / "articles").glob("*.md"))
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+    output: Path
+
+
+def run_build(*args, output, cwd=ROOT, env=None):
+    """Build exactly as `invoke build` does: through sitekit.build's command line."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "sitekit.build", "--output", str(output), *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
+    return Run(completed.returncode, completed.stdout, completed.stderr, Path(output))
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The real site, built once with the local settings."""
+    run = run_build(output=tmp_path_factory.mktemp("site") / "output")
+    assert run.code == 0, run.stderr
+    return run
+
+
+@pytest.fixture(scope="session")
+def html_pages(site):
+    return sorted(site.output.rglob("*.html"))
+
+
+def read_article_source(path):
+    """The metadata and the body paragraphs of a Markdown article."""
+    header, _, body = path.read_text(encoding="utf-8").partition("\n\n")
+    metadata = dict(line.split(": ", 1) for line in header.splitlines())
+    paragraphs = [" ".join(p.split()) for p in body.split("\n\n") if p.strip()]
+    return metadata, paragraphs
+
+
+def require_tool(available, why):
+    """Skip when a tool is missing on a laptop; under CI=true that is a failure."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{why} (CI=true, so a missing tool fails the run)")
+    pytest.skip(why)
+
+
+__all__ = ["ARTICLES", "ROOT", "parse_html", "read_article_source", "require_tool", "run_build"]

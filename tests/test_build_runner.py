@@ -1,0 +1,48 @@
+"""The build runner: strict about warnings, careful with the output folder."""
+
+from conftest import ROOT, run_build
+from sitekit import build as site_build
+from sitekit.inline_css import csp_hash, minify
+
+
+def write_article(folder, name, text):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, "utf-8")
+
+
+def test_a_pelican_warning_fails_the_build_and_keeps_the_old_output(tmp_path):
+    content = tmp_path / "content"
+    write_article(content / "articles", "fine.md", "Title: Fine\nDate: 2026-11-20\nCategory: A\nSummary: S.\n\nText.\n")
+    output = tmp_path / "output"
+    assert run_build("--content", content, output=output).code == 0
+    before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+
+    # Pelican skips an article with no date and, by itself, still reports success.
+    write_article(content / "articles", "undated.md", "Title: Undated\nCategory: A\nSummary: S.\n\nText.\n")
+    run = run_build("--content", content, output=output)
+
+    assert run.code == 1
+    assert "undated.md" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert all(len(line) < 400 for line in run.stderr.splitlines())
+    assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".output")] == []
+
+
+def test_output_folder_may_not_hold_the_sources(tmp_path):
+    for bad in (ROOT, ROOT / "content", ROOT / "theme", ROOT.parent, ROOT / "content" / "out"):
+        run = run_build(output=bad)
+        assert run.code == 2, bad
+        assert run.stderr.startswith("error: refusing to build into"), run.stderr
+        assert "Traceback" not in run.stderr
+
+
+def test_one_line_folds_messages_and_shortens_paths():
+    message = f"Could not process {site_build.PROJECT}/content/a.md\n  bad   date"
+    assert site_build.one_line(message) == "Could not process content/a.md; bad date"
+
+
+def test_minify_keeps_meaning_and_hash_matches_csp_format():
+    css = "/* note */\nnav  a:hover ,\nli > p {\n  color : red;\n}\n"
+    assert minify(css) == "nav a:hover,li>p{color :red}"
+    assert csp_hash("a") == "'sha256-ypeBEsobvcr6wjGzmiPcTaeG7/gUfE5yuYB3ha/uSLs='"

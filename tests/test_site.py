@@ -1,0 +1,68 @@
+"""The built site: both articles, their text, the theme's structure and its links."""
+
+import pytest
+
+from conftest import ARTICLES, parse_html, read_article_source
+from sitekit.linkcheck import check_links
+
+
+def test_build_reports_success_and_no_problems(site):
+    assert site.stderr == ""
+    assert site.stdout.startswith("Built ")
+
+
+@pytest.mark.parametrize("source", ARTICLES, ids=lambda p: p.stem)
+def test_article_page_has_title_and_heading(site, source):
+    metadata, _ = read_article_source(source)
+    page = parse_html(site.output / metadata["Slug"] / "index.html")
+    assert page.title.get_text() == f"{metadata['Title']} · Back Massage Notes"
+    assert [h1.get_text(strip=True) for h1 in page.find_all("h1")] == [metadata["Title"]]
+
+
+@pytest.mark.parametrize("source", ARTICLES, ids=lambda p: p.stem)
+def test_every_paragraph_is_rendered_verbatim(site, source):
+    metadata, paragraphs = read_article_source(source)
+    page = parse_html(site.output / metadata["Slug"] / "index.html")
+    rendered = {" ".join(p.get_text().split()) for p in page.article.find_all("p")}
+    missing = [p[:60] for p in paragraphs if p not in rendered]
+    assert len(paragraphs) >= 8
+    assert missing == []
+
+
+def test_home_page_lists_every_article_with_date_and_summary(site):
+    home = parse_html(site.output / "index.html")
+    entries = {a.find("a")["href"]: a for a in home.main.find_all("article")}
+    for source in ARTICLES:
+        metadata, _ = read_article_source(source)
+        entry = entries[f"/{metadata['Slug']}/"]
+        assert entry.find(["h2", "h3"]).get_text(strip=True) == metadata["Title"]
+        assert entry.time["datetime"].startswith(metadata["Date"])
+        assert metadata["Summary"] in entry.get_text()
+
+
+def test_every_page_is_semantic_html5_without_javascript(html_pages):
+    for path in html_pages:
+        page = parse_html(path)
+        assert page.html["lang"] == "en", path
+        assert page.find("meta", attrs={"name": "viewport"}), path
+        for landmark in ("header", "nav", "main", "footer"):
+            assert page.find(landmark), f"{path}: no <{landmark}>"
+        assert len(page.find_all("h1")) == 1, f"{path}: not exactly one h1"
+        assert page.find_all("script") == [], path
+        assert not page.find_all(attrs={"onclick": True}), path
+
+
+def test_listings_and_articles_date_their_articles(html_pages):
+    for path in html_pages:
+        page = parse_html(path)
+        for article in page.find_all("article"):
+            assert article.find("time", datetime=True), f"{path}: an article without <time>"
+
+
+def test_every_internal_link_resolves(site):
+    assert check_links(site.output) == []
+
+
+def test_no_page_types_that_make_no_sense_here(site):
+    for unwanted in ("author", "authors", "drafts", "pages"):
+        assert not (site.output / unwanted).exists(), unwanted
