@@ -28,7 +28,9 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 PLUGINS = [
     "sitekit.inline_css",
     "sitekit.ordering",
+    "sitekit.toc",
     "pelican.plugins.neighbors",
+    "pelican.plugins.related_posts",
     "pelican.plugins.statistics",
 ]
 
@@ -44,9 +46,24 @@ MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
         "markdown.extensions.meta": {},
+        # Heading ids and permalinks; sitekit.toc keeps the table of contents.
+        "markdown.extensions.toc": {
+            # The heading text itself links to the section: link text that makes sense.
+            "anchorlink": True,
+            "toc_depth": "2-3",
+        },
     },
     "output_format": "html5",
 }
+
+# Shown on every article, above the text.
+HEALTH_NOTICE = (
+    "This article is general information, not medical advice. "
+    "Before starting massage or any treatment for pain, "
+    "consult a physician or another qualified health professional."
+)
+TOC_MIN_HEADINGS = 3
+RELATED_POSTS_MAX = 3
 
 # Pretty URLs: every page is a folder with an index.html.
 ARTICLE_URL = "{slug}/"

@@ -2,18 +2,19 @@
 
 import shutil
 import sys
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from invoke import Exit, task
 
+from sitekit import browser
 from sitekit import build as site_build
 
 ROOT = Path(__file__).resolve().parent
 CONFIG = {
     "output": ROOT / "output",
     "cache": ROOT / ".cache",
+    "screenshots": ROOT / "screenshots",
+    "screenshot_article": "back-massage-therapy",
     "host": "127.0.0.1",
     "port": 8000,
     # What `invoke livereload` watches; a change to any of them rebuilds the site.
@@ -49,8 +50,7 @@ def clean(c):
 @task(help={"port": "the port to listen on (default 8000)"})
 def serve(c, port=CONFIG["port"]):
     """Serve output/ at http://127.0.0.1:8000 (build first)."""
-    handler = partial(SimpleHTTPRequestHandler, directory=str(CONFIG["output"]))
-    server = ThreadingHTTPServer((CONFIG["host"], int(port)), handler)
+    server = browser.make_server(CONFIG["output"], CONFIG["host"], int(port), quiet=False)
     print(f"Serving {CONFIG['output'].name}/ at http://{CONFIG['host']}:{port}/ (Ctrl-C stops)")
     try:
         server.serve_forever()
@@ -69,3 +69,28 @@ def livereload(c, port=CONFIG["port"]):
         server.watch(str(ROOT / path), _build)
     print(f"Serving with live reload at http://{CONFIG['host']}:{port}/ (Ctrl-C stops)", file=sys.stderr)
     server.serve(host=CONFIG["host"], port=int(port), root=str(CONFIG["output"]))
+
+
+@task(help={"article": "the slug of the article to shoot"})
+def screenshots(c, article=CONFIG["screenshot_article"]):
+    """Save PNGs of the home page and an article at 375 and 1280 px, light and dark, in screenshots/."""
+    from playwright.sync_api import sync_playwright
+
+    code = _build()
+    if code:
+        raise Exit(code=code)
+    pages = {"home": "/", article: f"/{article}/"}
+    CONFIG["screenshots"].mkdir(exist_ok=True)
+    with browser.serving(CONFIG["output"]) as url, sync_playwright() as playwright:
+        chromium = browser.launch(playwright)
+        for width in (375, 1280):
+            for scheme in ("light", "dark"):
+                context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+                page = context.new_page()
+                for name, path in pages.items():
+                    page.goto(url + path)
+                    target = CONFIG["screenshots"] / f"{name}-{width}-{scheme}.png"
+                    page.screenshot(path=str(target), full_page=True)
+                    print(target.relative_to(ROOT))
+                context.close()
+        chromium.close()

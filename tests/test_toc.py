@@ -1,0 +1,26 @@
+"""A table of contents and heading anchors for articles with three or more headings."""
+
+from conftest import parse_html, run_build
+
+HEADER = "Title: {title}\nDate: 2026-11-20\nCategory: Test\nSummary: S.\n\n"
+
+
+def test_toc_appears_from_three_headings(tmp_path):
+    articles = tmp_path / "content" / "articles"
+    articles.mkdir(parents=True)
+    three = "".join(f"## Part {n}\n\nText {n}.\n\n" for n in (1, 2, 3))
+    two = "## Part 1\n\nText.\n\n## Part 2\n\nText.\n"
+    (articles / "three.md").write_text(HEADER.format(title="Three") + three, "utf-8")
+    (articles / "two.md").write_text(HEADER.format(title="Two") + two, "utf-8")
+    run = run_build("--content", tmp_path / "content", output=tmp_path / "output")
+    assert run.code == 0, run.stderr
+
+    page = parse_html(run.output / "three" / "index.html")
+    toc = page.find("nav", attrs={"aria-label": "Table of contents"})
+    assert [a["href"] for a in toc.find_all("a")] == ["#part-1", "#part-2", "#part-3"]
+    heading = page.find("h2", id="part-2")
+    assert heading.a["href"] == "#part-2" and heading.get_text() == "Part 2"
+
+    page = parse_html(run.output / "two" / "index.html")
+    assert page.find("nav", attrs={"aria-label": "Table of contents"}) is None
+    assert page.find("h2", id="part-1").a["href"] == "#part-1"
