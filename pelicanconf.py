@@ -27,11 +27,14 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 # Always list plugins: an unset PLUGINS loads every installed namespace plugin.
 PLUGINS = [
     "sitekit.inline_css",
+    "sitekit.assets",
+    "sitekit.metadata",
     "sitekit.ordering",
     "sitekit.toc",
     "pelican.plugins.neighbors",
     "pelican.plugins.related_posts",
     "pelican.plugins.statistics",
+    "sitekit.production",
 ]
 
 # Metadata is escaped by default; article bodies are marked safe in article.html.
@@ -82,7 +85,7 @@ ARCHIVES_SAVE_AS = "archives/index.html"
 # One author, no static pages, no per-period archives: none of those page types.
 AUTHOR_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""
-DIRECT_TEMPLATES = ["index", "categories", "tags", "archives"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "404"]
 
 # The navigation, in order: (label, URL relative to SITEURL).
 NAV_LINKS = [
@@ -101,3 +104,10 @@ AUTHOR_FEED_RSS = None
 
 DEFAULT_PAGINATION = False
 RELATIVE_URLS = False
+
+# Production features, switched on in publishconf.py (see sitekit.production).
+ASSET_FINGERPRINTS = False
+CSP_META = False
+HEADERS_FILE = None
+PRECOMPRESS = False
+REQUIRE_HTTPS_SITEURL = False

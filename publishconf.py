@@ -1,4 +1,8 @@
-"""Pelican settings for production: the local settings plus the public address."""
+"""Pelican settings for production: the local settings plus the public address.
+
+Build with `SITEURL=https://example.org invoke build --production`. The build
+refuses to start unless SITEURL is an absolute https:// address.
+"""
 
 import os
 import sys
@@ -6,6 +10,26 @@ import sys
 sys.path.append(os.path.dirname(__file__))
 
 from pelicanconf import *  # noqa: E402,F403
+from pelicanconf import DIRECT_TEMPLATES  # noqa: E402
 
 SITEURL = os.environ.get("SITEURL", "").rstrip("/")
+REQUIRE_HTTPS_SITEURL = True
 RELATIVE_URLS = False
+
+# Feeds, with the full text of every article.
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+RSS_FEED_SUMMARY_ONLY = False
+
+# Files for search engines.
+DIRECT_TEMPLATES = [*DIRECT_TEMPLATES, "sitemap", "robots"]
+SITEMAP_SAVE_AS = "sitemap.xml"
+ROBOTS_SAVE_AS = "robots.txt"
+
+# Fingerprinted assets, security headers, a CSP <meta> for hosts without
+# headers (GitHub Pages), and .gz/.br twins of every text file.
+ASSET_FINGERPRINTS = True
+CSP_META = True
+HEADERS_FILE = "_headers"
+PRECOMPRESS = True

@@ -1,5 +1,6 @@
 """Everyday commands: `invoke --list` shows them. Every build goes through sitekit.build."""
 
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -8,6 +9,7 @@ from invoke import Exit, task
 
 from sitekit import browser
 from sitekit import build as site_build
+from sitekit import headers
 
 ROOT = Path(__file__).resolve().parent
 CONFIG = {
@@ -15,6 +17,9 @@ CONFIG = {
     "cache": ROOT / ".cache",
     "screenshots": ROOT / "screenshots",
     "screenshot_article": "back-massage-therapy",
+    "nginx_config": ROOT / "deploy" / "nginx.conf",
+    # `invoke publish --target rsync` sends output/ here unless --destination is given.
+    "rsync_destination": "",
     "host": "127.0.0.1",
     "port": 8000,
     # What `invoke livereload` watches; a change to any of them rebuilds the site.
@@ -36,6 +41,41 @@ def build(c, production=False):
     code = _build(production)
     if code:
         raise Exit(code=code)
+
+
+@task
+def deploy_config(c):
+    """Write deploy/nginx.conf from the one header definition in sitekit/headers.py."""
+    settings = site_build.load_settings(site_build.LOCAL_SETTINGS, None, None)
+    CONFIG["nginx_config"].write_text(headers.nginx_config(settings), "utf-8")
+    print(CONFIG["nginx_config"].relative_to(ROOT))
+
+
+@task(
+    help={
+        "target": "rsync or github-pages",
+        "destination": "rsync only: user@host:/path (default: CONFIG['rsync_destination'])",
+        "dry_run": "show what would be sent, send nothing",
+    }
+)
+def publish(c, target, destination="", dry_run=False):
+    """Build for production (SITEURL from the environment) and publish with rsync or to GitHub Pages."""
+    commands = {
+        "rsync": lambda: ["rsync", "-rlptvz", "--delete", *(["--dry-run"] if dry_run else []),
+                          f"{CONFIG['output']}/", destination or CONFIG["rsync_destination"]],
+        "github-pages": lambda: ["ghp-import", "--no-jekyll", "--push", "--force",
+                                 "--message", "Publish the site", str(CONFIG["output"])],
+    }
+    if target not in commands:
+        raise Exit(f"error: unknown target {target!r}; use rsync or github-pages", code=2)
+    if target == "rsync" and not (destination or CONFIG["rsync_destination"]):
+        raise Exit("error: rsync needs --destination user@host:/path (or CONFIG['rsync_destination'])", code=2)
+    build(c, production=True)
+    command = commands[target]()
+    if dry_run and target == "github-pages":
+        print("Dry run: would run", " ".join(command))
+        return
+    c.run(shlex.join(command), echo=True)
 
 
 @task

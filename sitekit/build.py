@@ -21,6 +21,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT = Path(__file__).resolve().parent.parent
 LOCAL_SETTINGS = PROJECT / "pelicanconf.py"
@@ -117,6 +118,17 @@ def _swap_into_place(staging: Path, output: Path) -> None:
         shutil.rmtree(retired)
 
 
+def check_site_url(site_url: str) -> None:
+    """A production address must be absolute https://, or every link in the output is wrong."""
+    parts = urlsplit(site_url)
+    if parts.scheme != "https" or not parts.netloc or parts.query or parts.fragment:
+        shown = f"'{site_url}'" if site_url else "not set"
+        raise SettingsError(
+            f"SITEURL is {shown}: a production build needs the site's absolute https:// address, "
+            "for example SITEURL=https://example.org invoke build --production"
+        )
+
+
 def load_settings(settings_file: Path, output: Path | None, content: Path | None) -> dict:
     from pelican.settings import read_settings
 
@@ -126,6 +138,8 @@ def load_settings(settings_file: Path, output: Path | None, content: Path | None
     if content is not None:
         override["PATH"] = str(content.resolve())
     settings = read_settings(str(settings_file), override=override)
+    if settings.get("REQUIRE_HTTPS_SITEURL"):
+        check_site_url(settings["SITEURL"])
     if output is not None:
         settings["OUTPUT_PATH"] = str(output.resolve())
     return settings
@@ -140,29 +154,29 @@ def build(
     from pelican import Pelican
 
     started = time.perf_counter()
-    settings = load_settings(Path(settings_file), output, content)
-    output = Path(settings["OUTPUT_PATH"])
-    check_output_path(output, settings, Path(settings_file))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.staging-"))
-    settings["OUTPUT_PATH"] = str(staging)
-    # The swap replaces the folder as a whole; Pelican must never empty it first.
-    settings["DELETE_OUTPUT_DIRECTORY"] = False
-
-    result = BuildResult(output=output)
-    try:
-        with _collect_logs() as messages, _quiet_pelican_console():
+    # Collect from the start: Pelican already logs warnings while reading settings.
+    with _collect_logs() as messages, _quiet_pelican_console():
+        settings = load_settings(Path(settings_file), output, content)
+        output = Path(settings["OUTPUT_PATH"])
+        check_output_path(output, settings, Path(settings_file))
+        output.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.staging-"))
+        settings["OUTPUT_PATH"] = str(staging)
+        # The swap replaces the folder as a whole; Pelican must never empty it first.
+        settings["DELETE_OUTPUT_DIRECTORY"] = False
+        result = BuildResult(output=output)
+        try:
             try:
                 Pelican(settings).run()
             except Exception as error:  # noqa: BLE001 - reported as a build problem
                 messages.append(one_line(describe_exception(error)))
-        result.problems = messages
-        result.pages = sum(1 for _ in staging.rglob("*.html"))
-        if result.ok:
-            _swap_into_place(staging, output)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        result.seconds = time.perf_counter() - started
+            result.problems = list(messages)
+            result.pages = sum(1 for _ in staging.rglob("*.html"))
+            if result.ok:
+                _swap_into_place(staging, output)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    result.seconds = time.perf_counter() - started
     return result
 
 

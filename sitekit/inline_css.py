@@ -2,8 +2,8 @@
 
 A page plus its CSS then arrives in one round trip, with no render-blocking
 request. The stylesheet is read once per build and exposed to templates as
-``INLINE_CSS`` (marked safe: it is our own file, not content) together with
-``INLINE_CSS_SHA256``, the value a Content-Security-Policy needs to allow it.
+``INLINE_CSS`` (marked safe: it is our own file, not content). sitekit.headers
+allows it in the Content-Security-Policy by its hash.
 """
 
 import base64
@@ -36,13 +36,15 @@ def csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
+def stylesheet(settings: dict) -> str:
+    """The theme's stylesheet, minified, exactly as it goes into every page."""
+    return minify((Path(settings["THEME"]) / settings["THEME_INLINE_CSS"]).read_text("utf-8"))
+
+
 def load(pelican) -> None:
     # `initialized` runs before the generators copy the settings into their
-    # context, so every template sees the values set here.
-    settings = pelican.settings
-    css = minify((Path(settings["THEME"]) / settings["THEME_INLINE_CSS"]).read_text("utf-8"))
-    settings["INLINE_CSS"] = Markup(css)
-    settings["INLINE_CSS_SHA256"] = csp_hash(css)
+    # context, so every template sees the value set here.
+    pelican.settings["INLINE_CSS"] = Markup(stylesheet(pelican.settings))
 
 
 def register():

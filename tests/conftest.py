@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sitekit import browser
 from sitekit.linkcheck import parse_html
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,9 +45,43 @@ def site(tmp_path_factory):
     return run
 
 
+PRODUCTION_URL = "https://example.org"
+PREFIXED_URL = "https://example.org/blog"
+
+
+def build_production(tmp_path_factory, site_url):
+    output = tmp_path_factory.mktemp("production") / "output"
+    run = run_build("--production", output=output, env={"SITEURL": site_url})
+    assert run.code == 0, run.stderr
+    return run
+
+
+@pytest.fixture(scope="session")
+def production(tmp_path_factory):
+    """The site built with publishconf.py, published at the root of a host."""
+    return build_production(tmp_path_factory, PRODUCTION_URL)
+
+
+@pytest.fixture(scope="session")
+def prefixed(tmp_path_factory):
+    """The site built with publishconf.py, published below a path."""
+    return build_production(tmp_path_factory, PREFIXED_URL)
+
+
 @pytest.fixture(scope="session")
 def html_pages(site):
     return sorted(site.output.rglob("*.html"))
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium through Playwright, one for the whole session."""
+    require_tool(browser.chromium_path(), "Debian's Chromium (/usr/bin/chromium) is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = browser.launch(playwright)
+        yield chromium
+        chromium.close()
 
 
 def read_article_source(path):
@@ -66,4 +101,4 @@ def require_tool(available, why):
     pytest.skip(why)
 
 
-__all__ = ["ARTICLES", "ROOT", "parse_html", "read_article_source", "require_tool", "run_build"]
+__all__ = ["ARTICLES", "PREFIXED_URL", "PRODUCTION_URL", "ROOT", "parse_html", "read_article_source", "require_tool", "run_build"]

@@ -2,7 +2,6 @@
 
 import pytest
 
-from conftest import require_tool
 from sitekit import browser
 
 pytestmark = pytest.mark.browser
@@ -25,16 +24,6 @@ CLS_SCRIPT = """() => new Promise(resolve => {
   }).observe({type: "layout-shift", buffered: true});
   requestAnimationFrame(() => requestAnimationFrame(() => resolve(total)));
 })"""
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    require_tool(browser.chromium_path(), "Debian's Chromium (/usr/bin/chromium) is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = browser.launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="session")

@@ -30,9 +30,11 @@ def run_vnu(*args):
     ]
 
 
-def test_every_html_page_is_valid(html_pages):
-    assert len(html_pages) > 5
-    assert run_vnu(*html_pages) == []
+@pytest.mark.parametrize("build", ["site", "production"])
+def test_every_html_page_is_valid(request, build):
+    pages = sorted(request.getfixturevalue(build).output.rglob("*.html"))
+    assert len(pages) > 5
+    assert run_vnu(*pages) == []
 
 
 def test_the_stylesheet_is_valid():

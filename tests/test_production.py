@@ -1,0 +1,198 @@
+"""The production build: metadata for search engines and feeds, fingerprints, twins, headers."""
+
+import gzip
+import json
+import xml.etree.ElementTree as ET
+
+import brotli
+import feedparser
+import pytest
+
+from conftest import ARTICLES, PREFIXED_URL, PRODUCTION_URL, ROOT, parse_html, read_article_source, run_build
+from sitekit import build as site_build
+from sitekit import headers
+from sitekit.linkcheck import check_links
+from sitekit.precompress import TEXT_SUFFIXES
+
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+@pytest.fixture(scope="session")
+def settings():
+    return site_build.load_settings(site_build.LOCAL_SETTINGS, None, None)
+
+
+def pages_of(run):
+    return sorted(run.output.rglob("*.html"))
+
+
+def json_ld(page):
+    return [json.loads(s.string) for s in page.find_all("script", type="application/ld+json")]
+
+
+@pytest.mark.parametrize("site_url", ["", "http://example.org", "example.org", "https://", "https://x.org/?a=1"])
+def test_production_needs_an_absolute_https_siteurl(tmp_path, site_url):
+    run = run_build("--production", output=tmp_path / "out", env={"SITEURL": site_url})
+    assert run.code == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: SITEURL is ")
+    assert "https://" in lines[0] and "Traceback" not in run.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("fixture", ["production", "prefixed"])
+def test_every_url_is_absolute_or_root_relative_and_resolves(request, fixture):
+    run = request.getfixturevalue(fixture)
+    site_url = PRODUCTION_URL if fixture == "production" else PREFIXED_URL
+    assert check_links(run.output, site_url) == []
+    for path in pages_of(run):
+        for element in parse_html(path).find_all(href=True):
+            href = element["href"]
+            assert href.startswith((site_url + "/", "#", "https://schema.org")) or (
+                href.startswith("/") and href.startswith(site_url.removeprefix("https://example.org") + "/")
+            ), f"{path}: {href}"
+
+
+def test_each_page_has_unique_title_description_and_canonical(production):
+    seen = {"title": set(), "description": set(), "canonical": set()}
+    for path in pages_of(production):
+        page = parse_html(path)
+        values = {
+            "title": page.title.string,
+            "description": page.find("meta", attrs={"name": "description"})["content"],
+            "canonical": (page.find("link", rel="canonical") or {}).get("href"),
+        }
+        for key, value in values.items():
+            if key == "canonical" and path.name == "404.html":
+                assert value is None and page.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+                continue
+            assert value and value not in seen[key], f"{path}: {key} {value!r}"
+            seen[key].add(value)
+        url = PRODUCTION_URL + "/" + path.relative_to(production.output).as_posix().removesuffix("index.html")
+        if path.name != "404.html":
+            assert values["canonical"] == url
+
+
+@pytest.mark.parametrize("source", ARTICLES, ids=lambda p: p.stem)
+def test_article_open_graph_twitter_and_json_ld(production, source):
+    metadata, _ = read_article_source(source)
+    url = f"{PRODUCTION_URL}/{metadata['Slug']}/"
+    page = parse_html(production.output / metadata["Slug"] / "index.html")
+    og = {m["property"]: m["content"] for m in page.find_all("meta", property=True)}
+    assert og["og:title"] == metadata["Title"]
+    assert og["og:description"] == metadata["Summary"]
+    assert og["og:url"] == url
+    assert og["og:type"] == "article"
+    assert og["og:site_name"] == "Back Massage Notes"
+    assert og["article:published_time"].startswith(metadata["Date"])
+    assert og["article:modified_time"].startswith(metadata["Date"])
+    assert page.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
+
+    article, breadcrumbs = json_ld(page)
+    assert article["@type"] == "Article"
+    assert article["headline"] == metadata["Title"]
+    assert article["description"] == metadata["Summary"]
+    assert article["datePublished"].startswith(metadata["Date"])
+    assert article["dateModified"].startswith(metadata["Date"])
+    assert article["author"]["name"] and article["publisher"]["name"]
+    assert article["mainEntityOfPage"]["@id"] == url
+    assert breadcrumbs["@type"] == "BreadcrumbList"
+    assert [i["item"] for i in breadcrumbs["itemListElement"]][-1] == url
+
+
+def test_home_page_is_a_website_in_json_ld(production):
+    page = parse_html(production.output / "index.html")
+    assert json_ld(page) == [
+        {
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": "Back Massage Notes",
+            "description": page.find("meta", attrs={"name": "description"})["content"],
+            "url": PRODUCTION_URL + "/",
+            "inLanguage": "en",
+        }
+    ]
+    og = {m["property"]: m["content"] for m in page.find_all("meta", property=True)}
+    assert og["og:type"] == "website"
+
+
+def test_sitemap_lists_every_indexable_page_with_lastmod(production):
+    tree = ET.parse(production.output / "sitemap.xml")
+    urls = {u.findtext("s:loc", namespaces=SITEMAP_NS): u.findtext("s:lastmod", namespaces=SITEMAP_NS) for u in tree.findall("s:url", SITEMAP_NS)}
+    expected = {
+        PRODUCTION_URL + "/" + p.relative_to(production.output).as_posix().removesuffix("index.html")
+        for p in pages_of(production)
+        if p.name != "404.html"
+    }
+    assert set(urls) == expected
+    assert all(lastmod.startswith("2026-11-20") for lastmod in urls.values())
+
+
+def test_robots_names_the_sitemap(production):
+    robots = (production.output / "robots.txt").read_text()
+    assert f"Sitemap: {PRODUCTION_URL}/sitemap.xml" in robots.splitlines()
+
+
+@pytest.mark.parametrize("feed", ["feeds/all.atom.xml", "feeds/all.rss.xml"])
+def test_feeds_parse_cleanly_with_full_content(production, feed):
+    parsed = feedparser.parse((production.output / feed).read_bytes())
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    assert len(parsed.entries) == len(ARTICLES)
+    for entry in parsed.entries:
+        source = next(p for p in ARTICLES if read_article_source(p)[0]["Title"] == entry.title)
+        _, paragraphs = read_article_source(source)
+        body = entry.content[0].value if "content" in entry else entry.description
+        assert paragraphs[-1][:80] in " ".join(body.split())
+        assert entry.link.startswith(PRODUCTION_URL + "/")
+
+
+def test_favicon_is_fingerprinted_and_linked(production):
+    icons = {parse_html(p).find("link", rel="icon")["href"] for p in pages_of(production)}
+    assert len(icons) == 1
+    (href,) = icons
+    assert href.startswith(PRODUCTION_URL + "/theme/favicon.") and href.endswith(".svg")
+    assert (production.output / href.removeprefix(PRODUCTION_URL + "/")).is_file()
+    assert not (production.output / "theme" / "favicon.svg").exists()
+    assert sorted(p.name for p in (production.output / "theme").iterdir() if p.suffix == ".svg") == [href.rsplit("/", 1)[1]]
+
+
+def test_every_text_file_has_gzip_and_brotli_twins(production):
+    originals = [p for p in production.output.rglob("*") if p.suffix in TEXT_SUFFIXES]
+    assert len(originals) > 15
+    for path in originals:
+        data = path.read_bytes()
+        assert gzip.decompress(path.with_name(path.name + ".gz").read_bytes()) == data, path
+        assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == data, path
+
+
+def test_headers_file_matches_the_one_definition(production, settings):
+    text = (production.output / "_headers").read_text()
+    assert text == headers.netlify_headers(settings)
+    for name, value in headers.security_headers(settings).items():
+        assert f"  {name}: {value}" in text
+    assert "/theme/*\n  Cache-Control: public, max-age=31536000, immutable" in text
+
+
+def test_csp_is_strict_and_allows_the_inline_css_by_hash(production, settings):
+    policy = headers.content_security_policy(settings)
+    for directive in ("default-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"):
+        assert directive in policy
+    assert "unsafe-inline" not in policy
+    page = parse_html(production.output / "index.html")
+    from sitekit.inline_css import csp_hash
+
+    assert f"style-src {csp_hash(page.style.string)}" in policy
+    meta = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    assert meta == headers.content_security_policy(settings, for_meta=True)
+    assert "frame-ancestors" not in meta
+
+
+def test_nginx_config_is_generated_from_the_same_definition(settings):
+    committed = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert committed == headers.nginx_config(settings), "deploy/nginx.conf is stale: run `invoke deploy-config`"
+
+
+def test_local_build_has_no_production_extras(site):
+    for extra in ("sitemap.xml", "robots.txt", "_headers", "feeds", "index.html.gz"):
+        assert not (site.output / extra).exists(), extra
+    assert (site.output / "theme" / "favicon.svg").is_file()
