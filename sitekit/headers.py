@@ -32,10 +32,18 @@ def csp_directives(settings: dict) -> dict[str, str]:
     }
 
 
-def content_security_policy(settings: dict, for_meta: bool = False) -> str:
+def content_security_policy(settings: dict, for_meta: bool = False, scripts=()) -> str:
+    """The policy; `scripts` are a page's inline blocks (its JSON-LD) to allow by hash.
+
+    Browsers never run JSON-LD, but validators check it against a <meta> policy,
+    so a page's own policy names the exact blocks it carries.
+    """
+    directives = csp_directives(settings)
+    if scripts:
+        directives["script-src"] = " ".join(csp_hash(block) for block in scripts)
     return "; ".join(
         f"{name} {value}"
-        for name, value in csp_directives(settings).items()
+        for name, value in directives.items()
         if not (for_meta and name in HEADER_ONLY_DIRECTIVES)
     )
 

@@ -23,10 +23,11 @@ def json_ld(data: dict) -> Markup:
 
 
 def add_helpers(generator) -> None:
+    settings = generator.settings
     generator.env.filters["json_ld"] = json_ld
-    if generator.settings.get("CSP_META"):
-        generator.env.globals["CSP_META_POLICY"] = content_security_policy(
-            generator.settings, for_meta=True
+    if settings.get("CSP_META"):
+        generator.env.globals["csp_meta_policy"] = lambda scripts=(): content_security_policy(
+            settings, for_meta=True, scripts=scripts
         )
 
 

@@ -11,6 +11,7 @@ import pytest
 from conftest import ARTICLES, PREFIXED_URL, PRODUCTION_URL, ROOT, parse_html, read_article_source, run_build
 from sitekit import build as site_build
 from sitekit import headers
+from sitekit.inline_css import csp_hash
 from sitekit.linkcheck import check_links
 from sitekit.precompress import TEXT_SUFFIXES
 
@@ -179,12 +180,19 @@ def test_csp_is_strict_and_allows_the_inline_css_by_hash(production, settings):
         assert directive in policy
     assert "unsafe-inline" not in policy
     page = parse_html(production.output / "index.html")
-    from sitekit.inline_css import csp_hash
-
     assert f"style-src {csp_hash(page.style.string)}" in policy
-    meta = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
-    assert meta == headers.content_security_policy(settings, for_meta=True)
-    assert "frame-ancestors" not in meta
+
+
+def test_meta_csp_allows_exactly_the_pages_own_json_ld(production, settings):
+    for path in pages_of(production):
+        page = parse_html(path)
+        blocks = [s.string for s in page.find_all("script", type="application/ld+json")]
+        meta = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+        assert meta == headers.content_security_policy(settings, for_meta=True, scripts=blocks), path
+        assert "frame-ancestors" not in meta and "unsafe-inline" not in meta
+        assert ("script-src" in meta) == bool(blocks), path
+        for block in blocks:
+            assert csp_hash(block) in meta
 
 
 def test_nginx_config_is_generated_from_the_same_definition(settings):
