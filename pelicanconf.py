@@ -29,10 +29,10 @@ PLUGINS = [
     "sitekit.inline_css",
     "sitekit.assets",
     "sitekit.metadata",
-    "sitekit.ordering",
+    "sitekit.feeds",
     "sitekit.toc",
     "pelican.plugins.neighbors",
-    "pelican.plugins.related_posts",
+    "sitekit.related",
     "pelican.plugins.statistics",
     "sitekit.production",
 ]
@@ -71,6 +71,9 @@ RELATED_POSTS_MAX = 3
 # Pretty URLs: every page is a folder with an index.html.
 ARTICLE_URL = "{slug}/"
 ARTICLE_SAVE_AS = "{slug}/index.html"
+# Drafts (Status: draft) are previewable here; publishconf.py writes none of them.
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
 CATEGORY_URL = "category/{slug}/"
 CATEGORY_SAVE_AS = "category/{slug}/index.html"
 CATEGORIES_URL = "categories/"

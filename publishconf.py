@@ -16,6 +16,11 @@ SITEURL = os.environ.get("SITEURL", "").rstrip("/")
 REQUIRE_HTTPS_SITEURL = True
 RELATIVE_URLS = False
 
+# Drafts leave no trace: no page (and Pelican already keeps them out of
+# listings, feeds, tag and category pages; the sitemap lists published articles).
+DRAFT_SAVE_AS = ""
+DRAFT_LANG_SAVE_AS = ""
+
 # Feeds, with the full text of every article.
 FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = "feeds/all.atom.xml"

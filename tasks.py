@@ -9,7 +9,7 @@ from invoke import Exit, task
 
 from sitekit import browser
 from sitekit import build as site_build
-from sitekit import headers
+from sitekit import headers, scaffold
 
 ROOT = Path(__file__).resolve().parent
 CONFIG = {
@@ -41,6 +41,17 @@ def build(c, production=False):
     code = _build(production)
     if code:
         raise Exit(code=code)
+
+
+@task(help={"title": "the article's title, in quotes"})
+def new(c, title):
+    """Create content/articles/<slug>.md as a draft with every field to fill in."""
+    settings = site_build.load_settings(site_build.LOCAL_SETTINGS, None, None)
+    try:
+        path = scaffold.new_article(title, settings)
+    except (FileExistsError, ValueError) as error:
+        raise Exit(f"error: {error}", code=1) from None
+    print(f"Created {path.relative_to(ROOT)}")
 
 
 @task

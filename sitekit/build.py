@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from sitekit.validate import validate
+
 PROJECT = Path(__file__).resolve().parent.parent
 LOCAL_SETTINGS = PROJECT / "pelicanconf.py"
 PRODUCTION_SETTINGS = PROJECT / "publishconf.py"
@@ -106,6 +108,14 @@ def check_output_path(output: Path, settings: dict, settings_file: Path) -> None
             )
 
 
+def _remove_leftovers(output: Path) -> None:
+    """Staging folders of builds that were killed before they could clean up."""
+    for leftover in output.parent.glob(f".{output.name}.staging-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in output.parent.glob(f".{output.name}.old-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
 def _swap_into_place(staging: Path, output: Path) -> None:
     """Replace `output` with `staging`: two renames, the old copy removed last."""
     retired = None
@@ -159,12 +169,18 @@ def build(
         settings = load_settings(Path(settings_file), output, content)
         output = Path(settings["OUTPUT_PATH"])
         check_output_path(output, settings, Path(settings_file))
+        result = BuildResult(output=output)
+        problems = validate(settings, Path.cwd())
+        if problems:
+            result.problems = [str(p) for p in problems]
+            result.seconds = time.perf_counter() - started
+            return result
         output.parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(output)
         staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.staging-"))
         settings["OUTPUT_PATH"] = str(staging)
         # The swap replaces the folder as a whole; Pelican must never empty it first.
         settings["DELETE_OUTPUT_DIRECTORY"] = False
-        result = BuildResult(output=output)
         try:
             try:
                 Pelican(settings).run()
@@ -213,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("Build interrupted; the output folder was left as it was.", file=sys.stderr)
+        return 130
     if not result.ok:
         for problem in result.problems:
             print(f"error: {problem}", file=sys.stderr)

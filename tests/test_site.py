@@ -67,3 +67,42 @@ def test_every_internal_link_resolves(site):
 def test_no_page_types_that_make_no_sense_here(site):
     for unwanted in ("author", "authors", "drafts", "pages"):
         assert not (site.output / unwanted).exists(), unwanted
+
+
+def article_pages(site):
+    return {
+        read_article_source(source)[0]["Slug"]: parse_html(site.output / read_article_source(source)[0]["Slug"] / "index.html")
+        for source in ARTICLES
+    }
+
+
+def test_article_pages_carry_notice_breadcrumb_neighbours_and_related(site):
+    from sitekit import build as site_build
+
+    notice = site_build.load_settings(site_build.LOCAL_SETTINGS, None, None)["HEALTH_NOTICE"]
+    pages = article_pages(site)
+    for slug, page in pages.items():
+        others = {f"/{other}/" for other in pages if other != slug}
+        assert notice in " ".join(page.find(role="note").get_text().split())
+        crumbs = page.find("nav", attrs={"aria-label": "Breadcrumb"}).find_all("a")
+        assert [a["href"] for a in crumbs] == ["/", "/category/back-massage/", f"/{slug}/"]
+        assert crumbs[-1]["aria-current"] == "page"
+        pager = page.find("nav", attrs={"aria-label": "Older and newer articles"})
+        assert {a["href"] for a in pager.find_all("a")} == others
+        related = page.find("section", attrs={"aria-labelledby": "related-heading"})
+        assert {a["href"] for a in related.find_all("a")} == others
+        footer_links = {a["href"] for a in page.article.footer.find_all("a")}
+        assert "/category/back-massage/" in footer_links
+        assert any(href.startswith("/tag/") for href in footer_links)
+
+
+def test_listings_show_title_date_summary_and_reading_time(site):
+    listings = ["index.html", "archives/index.html", "category/back-massage/index.html", "tag/chronic-pain/index.html"]
+    for listing in listings:
+        entries = parse_html(site.output / listing).main.find_all("article")
+        assert len(entries) == len(ARTICLES), listing
+        for entry in entries:
+            byline = entry.find(class_="byline").get_text()
+            assert entry.find(["h2", "h3"]).a and entry.time["datetime"]
+            assert byline.endswith("min read"), listing
+            assert len(entry.find_all("p")[-1].get_text()) > 40, listing

@@ -1,0 +1,240 @@
+"""Check every Markdown source before Pelican runs, in words an editor understands.
+
+Pelican skips an article with a bad date or a missing title and still reports
+success. Here every problem becomes an error that names the file and, where it
+helps, the line, and says what to do. All files are checked in one run.
+
+The metadata block is read with Python-Markdown's own patterns, so what is
+checked here is exactly what Pelican will see.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+from markdown.extensions.meta import META_MORE_RE, META_RE
+from pelican.utils import get_date, slugify
+
+REQUIRED = ("title", "date", "category", "summary")
+# Every field Pelican or this theme understands; a near miss is probably a typo.
+KNOWN = (
+    *REQUIRED,
+    "tags", "slug", "modified", "status", "author", "authors", "lang", "template",
+    "save_as", "url", "translation", "related_posts",
+)
+SUMMARY_LIMIT = 160
+PLACEHOLDER = "TODO"
+BANNED_ELEMENTS = {"script", "iframe"}
+# Cheap test before rendering: only a file that matches can hold banned HTML.
+_MAYBE_BANNED = re.compile(r"<\s*(script|iframe)\b|<[^>]*\son[a-z]+\s*=", re.I)
+_INTERNAL_LINK = re.compile(r"[{|](filename|static|attach)[}|]([^\s)\"'<>]+)")
+_DATE_FORMAT_HINT = "Write it as YYYY-MM-DD (for example 2026-11-21), optionally followed by a time such as 09:30."
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Source:
+    path: Path
+    shown: str
+    fields: dict[str, tuple[str, int]]  # lowercased key -> (value, line number)
+    keys: dict[str, str]  # lowercased key -> the key as written
+    body: str
+    body_line: int
+
+    def value(self, key: str) -> str:
+        return self.fields.get(key, ("", 0))[0]
+
+    def line_of(self, key: str) -> int | None:
+        return self.fields[key][1] if key in self.fields else None
+
+
+def parse(path: Path, text: str, shown: str) -> Source:
+    """Split a Markdown file into its metadata fields and its body, as the meta extension does."""
+    lines = text.split("\n")
+    fields: dict[str, tuple[str, int]] = {}
+    keys: dict[str, str] = {}
+    key = None
+    number = 0
+    for number, line in enumerate(lines, start=1):
+        if match := META_RE.match(line):
+            key = match.group("key").strip().lower()
+            keys[key] = match.group("key").strip()
+            fields[key] = (match.group("value").strip(), number)
+        elif key and (match := META_MORE_RE.match(line)):
+            value, first = fields[key]
+            fields[key] = (f"{value} {match.group('value').strip()}", first)
+        else:
+            break
+    else:
+        number += 1
+    body = "\n".join(lines[number - 1 :])
+    return Source(path, shown, fields, keys, body, number)
+
+
+class _TagFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in BANNED_ELEMENTS:
+            self.found.append(f"<{tag}>")
+        self.found += [f"{name}= on <{tag}>" for name, _ in attrs if name.startswith("on")]
+
+
+def banned_html(markdown_text: str) -> list[str]:
+    """Scripts, frames and event handlers that would reach the page, not those shown as code."""
+    if not _MAYBE_BANNED.search(markdown_text):
+        return []
+    finder = _TagFinder()
+    finder.feed(markdown.markdown(markdown_text, extensions=["extra"]))
+    return finder.found
+
+
+def first_line_matching(source: Source, needle: str) -> int | None:
+    word = needle.strip("<>").split("=")[0].lower()
+    for offset, line in enumerate(source.body.split("\n")):
+        if word in line.lower():
+            return source.body_line + offset
+    return None
+
+
+def check_fields(source: Source) -> list[Problem]:
+    problems = []
+
+    def problem(line, message):
+        problems.append(Problem(source.shown, line, message))
+
+    draft = source.value("status").lower() == "draft"
+    for key in REQUIRED:
+        if key not in source.fields:
+            problem(None, f"the '{key.title()}:' field is missing. Add a line '{key.title()}: ...' to the fields at the top, before the first empty line.")
+        elif not source.value(key):
+            problem(source.line_of(key), f"'{source.keys[key]}:' is empty. Give the article a {key}.")
+
+    if not draft:
+        for key, (value, line) in source.fields.items():
+            if value.startswith(PLACEHOLDER):
+                problem(line, f"'{source.keys[key]}:' still holds the {PLACEHOLDER} placeholder from `invoke new`. Fill it in, or keep 'Status: draft' until you do.")
+        if source.body.strip().startswith(PLACEHOLDER):
+            problem(source.body_line, f"the text still starts with the {PLACEHOLDER} placeholder from `invoke new`. Write the article, or keep 'Status: draft' until you do.")
+
+    summary = source.value("summary")
+    if len(summary) > SUMMARY_LIMIT:
+        problem(source.line_of("summary"), f"the Summary is {len(summary)} characters long. Keep it to {SUMMARY_LIMIT} or fewer: search engines cut it off there.")
+
+    for key in ("date", "modified"):
+        if source.value(key):
+            try:
+                get_date(source.value(key))
+            except (ValueError, OverflowError):
+                problem(source.line_of(key), f"'{source.keys[key]}: {source.value(key)}' is not a valid date. {_DATE_FORMAT_HINT}")
+
+    for key, written in source.keys.items():
+        if key not in KNOWN and (guess := difflib.get_close_matches(key, KNOWN, n=1, cutoff=0.75)):
+            problem(source.line_of(key), f"unknown field '{written}:'. Did you mean '{guess[0].title()}:'?")
+
+    if not source.body.strip():
+        problem(None, "the article has no text. Write the article below the fields, after one empty line.")
+    return problems
+
+
+def check_body(source: Source, content_root: Path) -> list[Problem]:
+    problems = []
+    for found in banned_html(source.value("summary")):
+        problems.append(Problem(
+            source.shown,
+            source.line_of("summary"),
+            f"{found} is not allowed in the Summary: the site runs no JavaScript. Remove it.",
+        ))
+    for found in banned_html(source.body):
+        problems.append(Problem(
+            source.shown,
+            first_line_matching(source, found),
+            f"{found} is not allowed in an article: the site runs no JavaScript and its security policy would block it. Remove it.",
+        ))
+    for offset, line in enumerate(source.body.split("\n")):
+        for kind, target in _INTERNAL_LINK.findall(line):
+            path = target.split("#", 1)[0].split("?", 1)[0]
+            base = content_root if path.startswith("/") else source.path.parent
+            if path and not (base / path.lstrip("/")).exists():
+                problems.append(Problem(
+                    source.shown,
+                    source.body_line + offset,
+                    f"the link {{{kind}}}{target} points to a file that does not exist. Check the file name (it is relative to this article's folder).",
+                ))
+    return problems
+
+
+def output_path(source: Source, settings: dict) -> str:
+    draft = source.value("status").lower() == "draft"
+    slug = source.value("slug") or slugify(
+        source.value("title"), regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
+    )
+    pattern = settings["DRAFT_SAVE_AS" if draft else "ARTICLE_SAVE_AS"]
+    return source.value("save_as") or pattern.format(slug=slug)
+
+
+def read_source(path: Path, shown: str) -> Source | Problem:
+    data = path.read_bytes()
+    if not data.strip():
+        return Problem(shown, None, "the file is empty. Add the fields (Title, Date, Category, Summary) and the article's text, or delete the file.")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return Problem(shown, line, f"the file is not UTF-8 text (byte 0x{data[error.start]:02x}). Save it with UTF-8 encoding in your editor.")
+    return parse(path, text.removeprefix("\ufeff"), shown)
+
+
+def markdown_files(settings: dict) -> list[Path]:
+    root = Path(settings["PATH"])
+    folders = settings.get("ARTICLE_PATHS") or [""]
+    return sorted({p for folder in folders for p in (root / folder).rglob("*.md") if p.is_file()})
+
+
+def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
+    """Every problem in every Markdown source, sorted by file and line."""
+    root = Path(settings["PATH"])
+    problems: list[Problem] = []
+    written_to: dict[str, list[str]] = defaultdict(list)
+    for path in markdown_files(settings):
+        shown = _shown(path, shown_relative_to)
+        source = read_source(path, shown)
+        if isinstance(source, Problem):
+            problems.append(source)
+            continue
+        problems += check_fields(source) + check_body(source, root)
+        if source.value("title") and (target := output_path(source, settings)):
+            written_to[target].append(shown)
+    for target, shown_paths in written_to.items():
+        if len(shown_paths) > 1:
+            others = " and ".join(shown_paths[1:])
+            problems.append(Problem(
+                shown_paths[0], None,
+                f"this article and {others} would be written to the same place, {target}. Give each a different Slug.",
+            ))
+    return sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))
+
+
+def _shown(path: Path, relative_to: Path) -> str:
+    try:
+        return path.resolve().relative_to(relative_to.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,226 @@
+"""Editing safely: atomic and reproducible builds, drafts, escaped metadata, `invoke new`."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from datetime import date
+
+import feedparser
+import pytest
+
+from conftest import PRODUCTION_URL, ROOT, parse_html, run_build
+from sitekit import build as site_build
+from sitekit import scaffold
+
+EXPLODING_PLUGIN = """
+import time
+from pelican import signals
+
+def explode(path, context):
+    if "{mode}" == "raise":
+        raise RuntimeError("a plugin failed halfway through writing")
+    time.sleep(60)
+
+def register():
+    signals.content_written.connect(explode)
+"""
+
+SETTINGS = """
+import sys
+sys.path.insert(0, {root!r})
+from pelicanconf import *
+PATH = {content!r}
+THEME = {theme!r}
+PLUGIN_PATHS = [{plugins!r}]
+PLUGINS = [*PLUGINS, "explode"]
+"""
+
+
+def snapshot(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def settings_with_exploding_plugin(tmp_path, mode):
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "explode.py").write_text(EXPLODING_PLUGIN.format(mode=mode))
+    settings = tmp_path / "settings.py"
+    settings.write_text(
+        SETTINGS.format(root=str(ROOT), content=str(ROOT / "content"), theme=str(ROOT / "theme"), plugins=str(tmp_path / "plugins"))
+    )
+    return settings
+
+
+@pytest.fixture
+def built(tmp_path):
+    output = tmp_path / "output"
+    assert run_build(output=output).code == 0
+    return output, snapshot(output)
+
+
+def test_a_build_that_fails_halfway_leaves_the_output_byte_for_byte(tmp_path, built):
+    output, before = built
+    run = run_build("--settings", settings_with_exploding_plugin(tmp_path, "raise"), output=output)
+    assert run.code == 1
+    assert "a plugin failed halfway through writing" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert snapshot(output) == before
+    assert not list(tmp_path.glob(".output.*"))
+
+
+def test_an_interrupted_build_leaves_the_output_byte_for_byte(tmp_path, built):
+    output, before = built
+    settings = settings_with_exploding_plugin(tmp_path, "hang")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sitekit.build", "--settings", str(settings), "--output", str(output)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not any(tmp_path.glob(".output.staging-*/**/*.html")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    assert snapshot(output) == before
+    assert not list(tmp_path.glob(".output.*"))
+
+
+@pytest.mark.parametrize("production", [False, True], ids=["local", "production"])
+def test_two_builds_of_the_same_input_are_byte_identical(tmp_path, production):
+    args = ["--production"] if production else []
+    env = {"SITEURL": PRODUCTION_URL}
+    # Different hash seeds: set and dict order must not leak into the output.
+    first = run_build(*args, output=tmp_path / "one", env={**env, "PYTHONHASHSEED": "1"})
+    second = run_build(*args, output=tmp_path / "two", env={**env, "PYTHONHASHSEED": "2"})
+    assert first.code == second.code == 0
+    one, two = snapshot(first.output), snapshot(second.output)
+    assert one.keys() == two.keys()
+    assert [path for path in one if one[path] != two[path]] == []
+
+
+HOSTILE_TITLE = 'Oils & <b>balms</b> "compared" </script><script>alert(1)</script>'
+HOSTILE_TAG = '<tag> & "more"'
+HOSTILE_CATEGORY = 'Care & <i>comfort</i> "q"'
+# The Summary is Markdown, where <tags> are markup; these characters stay text.
+HOSTILE_SUMMARY = 'Both & neither "really": is 1 < 2 > 0?'
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    articles = root / "content" / "articles"
+    articles.mkdir(parents=True)
+    (articles / "hostile.md").write_text(
+        f"Title: {HOSTILE_TITLE}\nDate: 2026-11-20\nCategory: {HOSTILE_CATEGORY}\n"
+        f"Tags: {HOSTILE_TAG}, plain\nSlug: hostile\nSummary: {HOSTILE_SUMMARY}\n\nBody text.\n",
+        "utf-8",
+    )
+    run = run_build("--production", "--content", root / "content", output=root / "output", env={"SITEURL": PRODUCTION_URL})
+    assert run.code == 0, run.stderr
+    return run.output
+
+
+def test_hostile_metadata_is_escaped_in_html(hostile):
+    for path in sorted(hostile.rglob("*.html")):
+        page = parse_html(path)
+        assert page.find("b") is None and page.find("i") is None, path
+        assert [s.get("type") for s in page.find_all("script")] == ["application/ld+json"] * len(page.find_all("script")), path
+    page = parse_html(hostile / "hostile" / "index.html")
+    assert page.h1.get_text() == HOSTILE_TITLE
+    assert page.title.get_text().startswith(HOSTILE_TITLE)
+    assert page.find("meta", property="og:title")["content"] == HOSTILE_TITLE
+    assert page.find("meta", attrs={"name": "description"})["content"] == HOSTILE_SUMMARY
+    assert HOSTILE_TAG in [a.get_text() for a in page.find_all("a")]
+    assert HOSTILE_CATEGORY in [a.get_text() for a in page.find_all("a")]
+
+
+def test_hostile_metadata_cannot_break_out_of_json_ld(hostile):
+    page = parse_html(hostile / "hostile" / "index.html")
+    blocks = page.find_all("script", type="application/ld+json")
+    assert len(blocks) == 2
+    article = json.loads(blocks[0].string)
+    assert article["headline"] == HOSTILE_TITLE
+    assert article["description"] == HOSTILE_SUMMARY
+    assert article["articleSection"] == HOSTILE_CATEGORY
+    assert HOSTILE_TAG in article["keywords"]
+    raw = (hostile / "hostile" / "index.html").read_text()
+    json_ld_text = "".join(raw.split('<script type="application/ld+json">')[1:])
+    assert "</script><script>" not in raw
+    assert "<" not in "".join(part.split("</script>")[0] for part in json_ld_text.split("<script") if part)
+
+
+def test_hostile_metadata_is_escaped_in_feeds_and_sitemap(hostile):
+    for feed in ("all.atom.xml", "all.rss.xml"):
+        ET.parse(hostile / "feeds" / feed)
+        parsed = feedparser.parse((hostile / "feeds" / feed).read_bytes())
+        assert parsed.bozo == 0
+        assert parsed.entries[0].title == HOSTILE_TITLE
+        assert HOSTILE_TAG in [t.term for t in parsed.entries[0].tags]
+    locs = [e.text for e in ET.parse(hostile / "sitemap.xml").iter() if e.tag.endswith("loc")]
+    assert f"{PRODUCTION_URL}/hostile/" in locs
+    assert all("<" not in loc and '"' not in loc for loc in locs)
+
+
+def test_drafts_are_previewed_locally_and_absent_from_production(tmp_path):
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    for slug, status in (("published", ""), ("secret-draft", "Status: draft\n")):
+        (content / "articles" / f"{slug}.md").write_text(
+            f"Title: Title of {slug}\nSlug: {slug}\nDate: 2026-11-20\nCategory: Care\nTags: shared, only-{slug}\n"
+            f"Summary: About {slug}.\n{status}\nBody of {slug}.\n",
+            "utf-8",
+        )
+    local = run_build("--content", content, output=tmp_path / "local")
+    assert local.code == 0, local.stderr
+    preview = parse_html(local.output / "drafts" / "secret-draft" / "index.html")
+    assert preview.h1.get_text() == "Title of secret-draft"
+    assert preview.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert "secret-draft" not in (local.output / "index.html").read_text()
+
+    production = run_build("--production", "--content", content, output=tmp_path / "prod", env={"SITEURL": PRODUCTION_URL})
+    assert production.code == 0, production.stderr
+    traces = [
+        p.relative_to(production.output).as_posix()
+        for p in production.output.rglob("*")
+        if p.is_file() and p.suffix not in (".gz", ".br") and (b"secret-draft" in p.read_bytes() or b"only-secret" in p.read_bytes())
+    ]
+    assert traces == []
+    assert not (production.output / "drafts").exists()
+    assert not (production.output / "tag" / "only-secret-draft").exists()
+    assert (production.output / "tag" / "only-published" / "index.html").exists()
+
+
+def test_new_article_is_a_complete_draft_and_is_never_overwritten(tmp_path):
+    (tmp_path / "content").mkdir()
+    settings = site_build.load_settings(site_build.LOCAL_SETTINGS, None, tmp_path / "content")
+    path = scaffold.new_article("Stretches  for the Upper Back", settings, today=date(2026, 11, 21))
+    assert path == tmp_path / "content" / "articles" / "stretches-for-the-upper-back.md"
+    text = path.read_text()
+    for line in ("Title: Stretches for the Upper Back", "Date: 2026-11-21", "Slug: stretches-for-the-upper-back", "Status: draft"):
+        assert line in text.splitlines()
+    for field in ("Category:", "Tags:", "Summary:"):
+        assert any(line.startswith(field) for line in text.splitlines()), field
+
+    with pytest.raises(FileExistsError, match="already exists"):
+        scaffold.new_article("Stretches for the upper back", settings)
+    assert path.read_text() == text
+
+    # As a draft it builds; published with its placeholders, the build says what is left to do.
+    assert run_build("--content", tmp_path / "content", output=tmp_path / "out").code == 0
+    path.write_text(text.replace("Status: draft\n", ""))
+    run = run_build("--content", tmp_path / "content", output=tmp_path / "out")
+    assert run.code == 1
+    assert "'Summary:' still holds the TODO placeholder" in run.stderr
+
+
+def test_invoke_new_prints_the_path_and_refuses_to_overwrite():
+    existing = sorted((ROOT / "content" / "articles").glob("*.md"))[0]
+    title = existing.read_text().splitlines()[0].removeprefix("Title: ")
+    before = existing.read_bytes()
+    run = subprocess.run([sys.executable, "-m", "invoke", "new", title], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "already exists" in run.stderr and existing.name in run.stderr
+    assert existing.read_bytes() == before

@@ -1,0 +1,112 @@
+"""Bad input: every case fails the build with one clear line that names the file, and touches nothing."""
+
+import pytest
+
+from conftest import run_build
+
+GOOD = "Title: Good\nDate: 2026-11-20\nCategory: Care\nSummary: A good article.\n\nSome text.\n"
+
+
+def article(**fields):
+    """A valid article, with fields replaced (None drops a field) and an optional body."""
+    body = fields.pop("body", "Some text.\n")
+    values = {"Title": "Bad", "Date": "2026-11-20", "Category": "Care", "Summary": "A summary.", **fields}
+    header = "".join(f"{key}:{' ' if value else ''}{value}\n" for key, value in values.items() if value is not None)
+    return (header + "\n" + body).encode("utf-8")
+
+
+# (case, file contents, the file's line in the message or None, words the message must hold)
+CASES = [
+    ("missing title", article(Title=None), None, "'Title:' field is missing"),
+    ("missing date", article(Date=None), None, "'Date:' field is missing"),
+    ("missing category", article(Category=None), None, "'Category:' field is missing"),
+    ("missing summary", article(Summary=None), None, "'Summary:' field is missing"),
+    ("empty title", article(Title=""), 1, "'Title:' is empty"),
+    ("summary too long", article(Summary="x" * 161), 4, "the Summary is 161 characters long"),
+    ("invalid date", article(Date="2026-02-30"), 2, "'Date: 2026-02-30' is not a valid date"),
+    ("words for a date", article(Date="next tuesday"), 2, "is not a valid date"),
+    ("not utf-8", "Title: Caf\u00e9\n".encode("latin-1") + article()[11:], 1, "is not UTF-8 text"),
+    ("empty file", b"", None, "the file is empty"),
+    ("only white space", b"\n  \n", None, "the file is empty"),
+    ("no body text", article(body=""), None, "the article has no text"),
+    ("link to a missing article", article(body="See [this]({filename}gone.md).\n"), 6, "{filename}gone.md points to a file that does not exist"),
+    ("link to a missing image", article(body="![x]({static}/images/none.png)\n"), 6, "{static}/images/none.png points to a file that does not exist"),
+    ("raw script", article(body="Hi.\n\n<script>alert(1)</script>\n"), 8, "<script> is not allowed"),
+    ("raw iframe", article(body='<iframe src="https://example.org"></iframe>\n'), 6, "<iframe> is not allowed"),
+    ("event handler", article(body='Text <span onclick="x()">here</span>.\n'), 6, "onclick= on <span> is not allowed"),
+    ("typo Titel", article(Titel="Bad"), 5, "unknown field 'Titel:'. Did you mean 'Title:'?"),
+    ("typo Sumary", article(Sumary="x"), 5, "unknown field 'Sumary:'. Did you mean 'Summary:'?"),
+    ("typo Tag", article(Tag="a, b"), 5, "unknown field 'Tag:'. Did you mean 'Tags:'?"),
+    ("placeholder left in", article(Summary="TODO: write it"), 4, "still holds the TODO placeholder"),
+    ("a status Pelican does not know", article(Status="weird"), None, "Unknown status 'weird'"),
+]
+
+
+def snapshot(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def good_site(tmp_path):
+    """A small site with one good article, already built once."""
+    content = tmp_path / "content" / "articles"
+    content.mkdir(parents=True)
+    (content / "good.md").write_text(GOOD, "utf-8")
+    run = run_build("--content", tmp_path / "content", output=tmp_path / "output")
+    assert run.code == 0, run.stderr
+    return tmp_path
+
+
+def build_with(site, files, should_fail=True):
+    for name, data in files.items():
+        (site / "content" / "articles" / name).write_bytes(data)
+    before = snapshot(site / "output")
+    run = run_build("--content", site / "content", output=site / "output")
+    if should_fail:
+        assert snapshot(site / "output") == before, "the previous output was changed"
+    assert "Traceback" not in run.stderr + run.stdout
+    leftovers = [p.name for p in site.iterdir() if p.name.startswith(".output.")]
+    assert leftovers == []
+    return run
+
+
+@pytest.mark.parametrize("case, data, line, words", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_fails_clearly_and_keeps_the_output(good_site, case, data, line, words):
+    run = build_with(good_site, {"bad.md": data})
+    assert run.code == 1
+    errors = [e for e in run.stderr.splitlines() if e.startswith("error: ")]
+    assert len(errors) == 1, run.stderr
+    (error,) = errors
+    assert "bad.md" in error
+    if line is not None:
+        assert f"bad.md:{line}: " in error
+    assert words in error
+    assert run.stderr.splitlines()[-1].endswith("output/ was left as it was.")
+
+
+def test_two_articles_with_the_same_slug(good_site):
+    run = build_with(good_site, {"twin.md": article(Title="Twin", Slug="good")})
+    assert run.code == 1
+    assert "this article and " in run.stderr and "good.md" in run.stderr and "twin.md" in run.stderr
+    assert "would be written to the same place, good/index.html" in run.stderr
+
+
+def test_code_that_shows_a_script_is_fine(good_site):
+    body = "Write `<script>` like this:\n\n    <script>alert(1)</script>\n"
+    run = build_with(good_site, {"code.md": article(Title="Code", body=body)}, should_fail=False)
+    assert run.code == 0, run.stderr
+
+
+def test_every_bad_file_is_reported_in_one_run(good_site):
+    run = build_with(
+        good_site,
+        {
+            "one.md": article(Title=None),
+            "two.md": article(Title="Two", Date="2026-13-01"),
+            "three.md": b"",
+        },
+    )
+    assert run.code == 1
+    errors = [e for e in run.stderr.splitlines() if e.startswith("error: ")]
+    assert [e.split(": ", 2)[1].rsplit("/", 1)[-1].split(":")[0] for e in errors] == ["one.md", "three.md", "two.md"]
+    assert "Build failed with 3 problem(s)" in run.stderr
