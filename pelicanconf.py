@@ -33,7 +33,8 @@ PLUGINS = [
     "sitekit.toc",
     "pelican.plugins.neighbors",
     "sitekit.related",
-    "pelican.plugins.statistics",
+    "sitekit.reading_time",
+    "sitekit.render_cache",
     "sitekit.production",
 ]
 
@@ -82,6 +83,7 @@ TAG_URL = "tag/{slug}/"
 TAG_SAVE_AS = "tag/{slug}/index.html"
 TAGS_URL = "tags/"
 TAGS_SAVE_AS = "tags/index.html"
+INDEX_URL = ""
 ARCHIVES_URL = "archives/"
 ARCHIVES_SAVE_AS = "archives/index.html"
 
@@ -105,7 +107,22 @@ TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
-DEFAULT_PAGINATION = False
+# Listings show 10 articles a page, so no page grows with the number of articles.
+DEFAULT_PAGINATION = 10
+PAGINATED_TEMPLATES = {"index": None, "category": None, "tag": None, "archives": None}
+PAGINATION_PATTERNS = [
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+]
+
+# Pelican's content cache, checked by content hash (mtimes are unreliable in
+# git checkouts). sitekit.build keeps it beside the output folder.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CHECK_MODIFIED_METHOD = "sha256"
+CONTENT_CACHING_LAYER = "reader"
+# Uncompressed: loading is faster, and the cache is not shipped anywhere.
+GZIP_CACHE = False
 RELATIVE_URLS = False
 
 # Production features, switched on in publishconf.py (see sitekit.production).

@@ -12,9 +12,11 @@ Run it as ``python -m sitekit.build [--production] [--output DIR] [--content DIR
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from sitekit import render_cache
 from sitekit.validate import validate
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -40,6 +43,7 @@ class BuildResult:
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
     pages: int = 0
+    reused: int = 0
 
     @property
     def ok(self) -> bool:
@@ -125,7 +129,23 @@ def _swap_into_place(staging: Path, output: Path) -> None:
         output.rename(retired)
     staging.rename(output)
     if retired is not None:
-        shutil.rmtree(retired)
+        _delete_later(retired)
+
+
+def _delete_later(folder: Path) -> None:
+    """Delete the retired output without waiting: the new one is already in place.
+
+    If the deletion is cut short, the next build removes what is left.
+    """
+    rm = shutil.which("rm")
+    if rm is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    subprocess.Popen(
+        [rm, "-rf", "--", str(folder)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def check_site_url(site_url: str) -> None:
@@ -137,6 +157,35 @@ def check_site_url(site_url: str) -> None:
             f"SITEURL is {shown}: a production build needs the site's absolute https:// address, "
             "for example SITEURL=https://example.org invoke build --production"
         )
+
+
+# Settings that change what the readers produce: a different value needs a fresh cache.
+_READER_SETTINGS = (
+    "MARKDOWN", "FORMATTED_FIELDS", "READERS", "TOC_MIN_HEADINGS", "TIMEZONE", "DEFAULT_DATE_FORMAT",
+    "GZIP_CACHE", "CONTENT_CACHING_LAYER", "CHECK_MODIFIED_METHOD",
+)
+
+
+def cache_folder(settings: dict, output: Path) -> Path:
+    """Where Pelican's content cache lives: beside the output folder, never inside it.
+
+    Pelican does not invalidate its cache when settings or reader code change,
+    so the folder is named by a hash of everything that shapes what is cached.
+    """
+    import markdown
+    import pelican
+
+    from sitekit import toc
+
+    key = repr(
+        (
+            [repr(settings.get(name)) for name in _READER_SETTINGS],
+            pelican.__version__,
+            markdown.__version__,
+            Path(toc.__file__).read_text("utf-8"),
+        )
+    )
+    return output.parent / f".{output.name}.cache" / hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 def load_settings(settings_file: Path, output: Path | None, content: Path | None) -> dict:
@@ -152,6 +201,7 @@ def load_settings(settings_file: Path, output: Path | None, content: Path | None
         check_site_url(settings["SITEURL"])
     if output is not None:
         settings["OUTPUT_PATH"] = str(output.resolve())
+    settings["CACHE_PATH"] = str(cache_folder(settings, Path(settings["OUTPUT_PATH"])))
     return settings
 
 
@@ -179,6 +229,8 @@ def build(
         _remove_leftovers(output)
         staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.staging-"))
         settings["OUTPUT_PATH"] = str(staging)
+        # sitekit.render_cache reuses unchanged pages from the last good output.
+        settings["FINAL_OUTPUT_PATH"] = str(output)
         # The swap replaces the folder as a whole; Pelican must never empty it first.
         settings["DELETE_OUTPUT_DIRECTORY"] = False
         try:
@@ -188,8 +240,12 @@ def build(
                 messages.append(one_line(describe_exception(error)))
             result.problems = list(messages)
             result.pages = sum(1 for _ in staging.rglob("*.html"))
+            result.reused = settings.get("RENDER_STATS", {}).get("reused", 0)
             if result.ok:
                 _swap_into_place(staging, output)
+                render_cache.commit(settings["CACHE_PATH"])
+            else:
+                render_cache.discard(settings["CACHE_PATH"])
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     result.seconds = time.perf_counter() - started
@@ -241,7 +297,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"Built {result.pages} pages into {display_path(result.output)}/ in {result.seconds:.2f} s.")
+    reused = f" ({result.reused} unchanged files reused)" if result.reused else ""
+    print(f"Built {result.pages} pages into {display_path(result.output)}/ in {result.seconds:.2f} s{reused}.")
     return 0
 
 

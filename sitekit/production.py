@@ -20,7 +20,8 @@ def finish(pelican) -> None:
     if settings.get("HEADERS_FILE"):
         (output / settings["HEADERS_FILE"]).write_text(headers.netlify_headers(settings), "utf-8")
     if settings.get("PRECOMPRESS"):
-        precompress.precompress(output)
+        previous = settings.get("FINAL_OUTPUT_PATH")
+        precompress.precompress(output, Path(previous) if previous else None)
 
 
 def register():

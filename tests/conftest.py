@@ -1,6 +1,7 @@
 """Shared fixtures: one real build per test session, and helpers to build small sites."""
 
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -84,12 +85,66 @@ def chromium():
         chromium.close()
 
 
+# axe's WCAG 2.0-2.2 A and AA rules, its best practices, and the 7:1 contrast rule.
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    "rules": {"color-contrast-enhanced": {"enabled": True}},
+    "resultTypes": ["violations"],
+}
+
+# The sum of layout-shift scores so far, as the browser reports them.
+CLS_SCRIPT = """() => new Promise(resolve => {
+  let total = 0;
+  new PerformanceObserver(list => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
+  }).observe({type: "layout-shift", buffered: true});
+  requestAnimationFrame(() => requestAnimationFrame(() => resolve(total)));
+})"""
+
+
+def load_and_watch(page, url, origin):
+    """Load `url`; return what went wrong on the way (console errors, failed or foreign requests)."""
+    problems = []
+    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    page.on("request", lambda r: r.url.startswith(origin) or problems.append(f"other origin: {r.url}"))
+    response = page.goto(url, wait_until="load")
+    if response.status != 200:
+        problems.append(f"status {response.status}")
+    return problems
+
+
+def audit(context, url, origin):
+    """Load one page in a fresh tab and return everything wrong with it."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = context.new_page()
+    problems = load_and_watch(page, url, origin)
+    results = Axe().run(page, options=AXE_OPTIONS)
+    problems += [f"axe {v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in results.response["violations"]]
+    if page.evaluate("document.scrollingElement.scrollWidth > innerWidth"):
+        problems.append("scrolls horizontally")
+    if (cls := page.evaluate(CLS_SCRIPT)) != 0:
+        problems.append(f"layout shift {cls}")
+    page.close()
+    return problems
+
+
 def read_article_source(path):
     """The metadata and the body paragraphs of a Markdown article."""
     header, _, body = path.read_text(encoding="utf-8").partition("\n\n")
     metadata = dict(line.split(": ", 1) for line in header.splitlines())
     paragraphs = [" ".join(p.split()) for p in body.split("\n\n") if p.strip()]
     return metadata, paragraphs
+
+
+def leftovers(folder):
+    """Staging folders a build left behind (retired outputs are deleted in the background)."""
+    return sorted(p.name for p in folder.iterdir() if re.match(r"\.output\.staging-", p.name))
 
 
 def require_tool(available, why):
@@ -101,4 +156,4 @@ def require_tool(available, why):
     pytest.skip(why)
 
 
-__all__ = ["ARTICLES", "PREFIXED_URL", "PRODUCTION_URL", "ROOT", "parse_html", "read_article_source", "require_tool", "run_build"]
+__all__ = ["audit", "leftovers", "ARTICLES", "PREFIXED_URL", "PRODUCTION_URL", "ROOT", "parse_html", "read_article_source", "require_tool", "run_build"]

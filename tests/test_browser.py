@@ -2,28 +2,10 @@
 
 import pytest
 
+from conftest import audit
 from sitekit import browser
 
 pytestmark = pytest.mark.browser
-
-# axe's WCAG 2.0-2.2 A and AA rules, its best practices, and the 7:1 contrast rule.
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
-    },
-    "rules": {"color-contrast-enhanced": {"enabled": True}},
-    "resultTypes": ["violations"],
-}
-
-# The sum of layout-shift scores so far, as the browser reports them.
-CLS_SCRIPT = """() => new Promise(resolve => {
-  let total = 0;
-  new PerformanceObserver(list => {
-    for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
-  }).observe({type: "layout-shift", buffered: true});
-  requestAnimationFrame(() => requestAnimationFrame(() => resolve(total)));
-})"""
 
 
 @pytest.fixture(scope="session")
@@ -37,38 +19,13 @@ def page_paths(html_pages, site):
     return ["/" + p.relative_to(site.output).as_posix().removesuffix("index.html") for p in html_pages]
 
 
-def load_and_watch(page, url, origin):
-    """Load `url`; return what went wrong on the way (console errors, failed or foreign requests)."""
-    problems = []
-    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
-    page.on("request", lambda r: r.url.startswith(origin) or problems.append(f"other origin: {r.url}"))
-    response = page.goto(url, wait_until="load")
-    if response.status != 200:
-        problems.append(f"status {response.status}")
-    return problems
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [375, 1280])
 def test_every_page_is_accessible_and_clean(chromium, served, page_paths, width, scheme):
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
     failures = []
     context = chromium.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
     for path in page_paths:
-        page = context.new_page()
-        problems = load_and_watch(page, served + path, served)
-        results = axe.run(page, options=AXE_OPTIONS)
-        problems += [f"axe {v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in results.response["violations"]]
-        if page.evaluate("document.scrollingElement.scrollWidth > innerWidth"):
-            problems.append("scrolls horizontally")
-        if (cls := page.evaluate(CLS_SCRIPT)) != 0:
-            problems.append(f"layout shift {cls}")
-        failures += [f"{path}: {p}" for p in problems]
-        page.close()
+        failures += [f"{path}: {p}" for p in audit(context, served + path, served)]
     context.close()
     assert failures == []
 

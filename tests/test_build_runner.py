@@ -1,6 +1,6 @@
 """The build runner: strict about warnings, careful with the output folder."""
 
-from conftest import ROOT, run_build
+from conftest import leftovers, ROOT, run_build
 from sitekit import build as site_build
 from sitekit.inline_css import csp_hash, minify
 
@@ -26,7 +26,7 @@ def test_a_pelican_warning_fails_the_build_and_keeps_the_old_output(tmp_path):
     assert "Traceback" not in run.stderr
     assert all(len(line) < 400 for line in run.stderr.splitlines())
     assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".output")] == []
+    assert leftovers(tmp_path) == []
 
 
 def test_output_folder_may_not_hold_the_sources(tmp_path):
@@ -46,3 +46,16 @@ def test_minify_keeps_meaning_and_hash_matches_csp_format():
     css = "/* note */\nnav  a:hover ,\nli > p {\n  color : red;\n}\n"
     assert minify(css) == "nav a:hover,li>p{color :red}"
     assert csp_hash("a") == "'sha256-ypeBEsobvcr6wjGzmiPcTaeG7/gUfE5yuYB3ha/uSLs='"
+
+
+def test_the_retired_output_is_deleted_after_a_successful_rebuild(tmp_path):
+    import time
+
+    output = tmp_path / "output"
+    assert run_build(output=output).code == 0
+    assert run_build(output=output).code == 0
+    deadline = time.monotonic() + 20
+    while any(p.name.startswith(".output.old-") for p in tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".output.old-")] == []
+    assert (output / "index.html").is_file()

@@ -11,7 +11,7 @@ from datetime import date
 import feedparser
 import pytest
 
-from conftest import PRODUCTION_URL, ROOT, parse_html, run_build
+from conftest import leftovers, PRODUCTION_URL, ROOT, parse_html, run_build
 from sitekit import build as site_build
 from sitekit import scaffold
 
@@ -67,7 +67,7 @@ def test_a_build_that_fails_halfway_leaves_the_output_byte_for_byte(tmp_path, bu
     assert "a plugin failed halfway through writing" in run.stderr
     assert "Traceback" not in run.stderr
     assert snapshot(output) == before
-    assert not list(tmp_path.glob(".output.*"))
+    assert leftovers(tmp_path) == []
 
 
 def test_an_interrupted_build_leaves_the_output_byte_for_byte(tmp_path, built):
@@ -85,7 +85,7 @@ def test_an_interrupted_build_leaves_the_output_byte_for_byte(tmp_path, built):
     assert process.returncode == 130
     assert "interrupted" in stderr and "Traceback" not in stderr
     assert snapshot(output) == before
-    assert not list(tmp_path.glob(".output.*"))
+    assert leftovers(tmp_path) == []
 
 
 @pytest.mark.parametrize("production", [False, True], ids=["local", "production"])

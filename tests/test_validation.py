@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import run_build
+from conftest import leftovers, run_build
 
 GOOD = "Title: Good\nDate: 2026-11-20\nCategory: Care\nSummary: A good article.\n\nSome text.\n"
 
@@ -65,8 +65,7 @@ def build_with(site, files, should_fail=True):
     if should_fail:
         assert snapshot(site / "output") == before, "the previous output was changed"
     assert "Traceback" not in run.stderr + run.stdout
-    leftovers = [p.name for p in site.iterdir() if p.name.startswith(".output.")]
-    assert leftovers == []
+    assert leftovers(site) == []
     return run
 
 

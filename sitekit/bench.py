@@ -1,0 +1,178 @@
+"""`invoke bench --articles N`: time our build on a generated site of N articles.
+
+The site reuses the two articles' text under distinct titles and dates, with
+10 categories and 20 tags. Each scenario runs in its own process, so its peak
+RSS is its own. The same articles are also built by Pelican with its default
+theme and no plugins, as the reference every figure is compared with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sitekit.build import PROJECT
+from sitekit.validate import parse
+
+CATEGORIES = 10
+TAGS = 20
+TAGS_PER_ARTICLE = 3
+SITEURL = "https://example.org"
+
+OUR_SETTINGS = """\
+import sys
+sys.path.insert(0, {project!r})
+from {module} import *
+PATH = {content!r}
+"""
+
+REFERENCE_SETTINGS = """\
+PATH = {content!r}
+PLUGINS = []
+TIMEZONE = "UTC"
+SITEURL = ""
+"""
+
+
+@dataclass
+class Measurement:
+    scenario: str
+    seconds: float
+    peak_rss_mb: float
+    pages: int
+    ms_per_article: float
+    reference_seconds: float | None = None
+    reference_peak_rss_mb: float | None = None
+
+    @property
+    def time_ratio(self) -> float | None:
+        return self.seconds / self.reference_seconds if self.reference_seconds else None
+
+    @property
+    def rss_ratio(self) -> float | None:
+        return self.peak_rss_mb / self.reference_peak_rss_mb if self.reference_peak_rss_mb else None
+
+
+def generate_site(content: Path, count: int) -> list[Path]:
+    """Write `count` valid articles made from the real ones; return their paths."""
+    sources = [parse(p, p.read_text("utf-8"), p.name) for p in sorted((PROJECT / "content" / "articles").glob("*.md"))]
+    folder = content / "articles"
+    folder.mkdir(parents=True, exist_ok=True)
+    start = datetime(2020, 1, 1)
+    paths = []
+    for n in range(count):
+        source = sources[n % len(sources)]
+        tags = {f"topic {(n * step + offset) % TAGS:02d}" for step, offset in ((1, 0), (7, 3), (13, 5))}
+        title = f"{source.value('title')} ({n + 1})"
+        path = folder / f"article-{n + 1:05d}.md"
+        path.write_text(
+            f"Title: {title}\n"
+            f"Date: {(start + timedelta(hours=7 * n)).strftime('%Y-%m-%d %H:%M')}\n"
+            f"Category: Section {n % CATEGORIES:02d}\n"
+            f"Tags: {', '.join(sorted(tags))}\n"
+            f"Slug: article-{n + 1:05d}\n"
+            f"Summary: {source.value('summary')}\n\n"
+            f"{source.body.strip()}\n",
+            "utf-8",
+        )
+        paths.append(path)
+    return paths
+
+
+def run_measured(command: list[str], env: dict, output: Path, label: str, count: int) -> Measurement:
+    """Run one build in its own process; time it and read its own peak RSS."""
+    with tempfile.TemporaryFile() as log:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            log.seek(0)
+            raise RuntimeError(f"{label} failed:\n{log.read().decode(errors='replace')[-3000:]}")
+    pages = sum(1 for _ in output.rglob("*.html"))
+    return Measurement(label, seconds, usage.ru_maxrss / 1024, pages, seconds * 1000 / count)
+
+
+def bench(count: int, workdir: Path) -> list[Measurement]:
+    content = workdir / "content"
+    articles = generate_site(content, count)
+    env = {**os.environ, "SITEURL": SITEURL}
+
+    def ours(module: str, output: Path, label: str) -> Measurement:
+        settings = workdir / f"{module}_bench.py"
+        settings.write_text(OUR_SETTINGS.format(project=str(PROJECT), module=module, content=str(content)))
+        command = [sys.executable, "-m", "sitekit.build", "--settings", str(settings), "--output", str(output)]
+        return run_measured(command, env, output, label, count)
+
+    reference_settings = workdir / "reference.py"
+    reference_settings.write_text(REFERENCE_SETTINGS.format(content=str(content)))
+
+    def reference(output: Path, label: str) -> Measurement:
+        command = [sys.executable, "-m", "pelican", "-q", "-s", str(reference_settings), "-o", str(output)]
+        return run_measured(command, env, output, label, count)
+
+    def edit_one_article() -> None:
+        middle = articles[len(articles) // 2]
+        middle.write_text(middle.read_text("utf-8") + "\nOne more sentence, added for the benchmark.\n", "utf-8")
+
+    local, production, ref = workdir / "local", workdir / "production", workdir / "reference"
+    results = [
+        (ours("pelicanconf", local, "cold, local settings"), reference(ref, "reference cold")),
+        (ours("publishconf", production, "cold, production settings"), None),
+    ]
+    edit_one_article()
+    results.append((ours("pelicanconf", local, "one-edit rebuild"), reference(ref, "reference one-edit")))
+    results.append((ours("pelicanconf", local, "no-change rebuild"), reference(ref, "reference no-change")))
+
+    cold_reference = results[0][1]
+    measurements = []
+    for ours_result, reference_result in results:
+        baseline = reference_result or cold_reference
+        ours_result.reference_seconds = baseline.seconds
+        ours_result.reference_peak_rss_mb = baseline.peak_rss_mb
+        measurements.append(ours_result)
+    return measurements
+
+
+def table(measurements: list[Measurement], count: int) -> str:
+    header = f"{'scenario':28} {'seconds':>8} {'ms/article':>10} {'peak MB':>8} {'pages':>6} {'ref s':>7} {'ref MB':>7} {'time x':>7} {'RSS x':>6}"
+    lines = [f"{count} articles; reference: Pelican's default theme, no plugins (cold, one-edit, no-change)", header]
+    for m in measurements:
+        lines.append(
+            f"{m.scenario:28} {m.seconds:8.2f} {m.ms_per_article:10.2f} {m.peak_rss_mb:8.1f} {m.pages:6d} "
+            f"{m.reference_seconds:7.2f} {m.reference_peak_rss_mb:7.1f} {m.time_ratio:7.2f} {m.rss_ratio:6.2f}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="invoke bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    if args.articles < 2:
+        parser.error("--articles must be at least 2")
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        measurements = bench(args.articles, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(table(measurements, args.articles))
+    if args.json:
+        rows = [{**asdict(m), "time_ratio": m.time_ratio, "rss_ratio": m.rss_ratio} for m in measurements]
+        args.json.write_text(json.dumps({"articles": args.articles, "results": rows}, indent=2) + "\n", "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
