@@ -33,6 +33,7 @@ PLUGINS = [
     "sitekit.toc",
     "pelican.plugins.neighbors",
     "sitekit.related",
+    "sitekit.taxonomy",
     "sitekit.reading_time",
     "sitekit.render_cache",
     "sitekit.production",

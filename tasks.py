@@ -89,6 +89,16 @@ def publish(c, target, destination="", dry_run=False):
     c.run(shlex.join(command), echo=True)
 
 
+@task(help={"articles": "how many articles to generate (default 1000)", "json": "also write the results to this file"})
+def bench(c, articles=1000, json=""):
+    """Time cold, production, one-edit and no-change builds of N articles against Pelican's default theme."""
+    from sitekit import bench as site_bench
+
+    code = site_bench.main(["--articles", str(articles), *(["--json", json] if json else [])])
+    if code:
+        raise Exit(code=code)
+
+
 @task
 def clean(c):
     """Remove output/ and Pelican's content cache."""

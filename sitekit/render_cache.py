@@ -66,6 +66,7 @@ class Keys:
         # id -> (the object, its digest). Holding the object keeps its id from
         # being reused by a later, different object during the build.
         self._memo: dict[int, tuple[object, str]] = {}
+        self._shared: dict[int, tuple] = {}
 
     def of(self, value, depth: int = 0) -> str:
         if isinstance(value, (str, int, float, bool, datetime, date)) or value is None:
@@ -116,9 +117,21 @@ class Keys:
             self._memo[memo_key] = (content, _hash(*fields))
         return self._memo[memo_key][1]
 
-    def page(self, template_name: str, localcontext: dict) -> str:
-        names = sorted(k for k in localcontext if not k.isupper() and k not in IGNORED)
-        return _hash(self.base, template_name, *(f"{k}={self.of(localcontext[k])}" for k in names))
+    def shared(self, context: dict) -> str:
+        """The digest of the context every page of a generator shares, once per distinct context."""
+        remembered = self._shared.get(id(context))
+        if remembered and len(context) == remembered[1] and all(context[k] is v for k, v in remembered[2]):
+            return remembered[3]
+        names = sorted(k for k in context if not k.isupper() and k not in IGNORED)
+        entries = [(k, context[k]) for k in names]
+        digest = _hash(*(f"{k}={self.of(v)}" for k, v in entries))
+        self._shared[id(context)] = (context, len(context), entries, digest)
+        return digest
+
+    def page(self, template_name: str, shared: str, localcontext: dict, own: set) -> str:
+        """A page's key: the shared digest plus what this page alone receives (`own` names)."""
+        names = sorted(k for k in own if not k.isupper() and k not in IGNORED)
+        return _hash(self.base, template_name, shared, *(f"{k}={self.of(localcontext[k])}" for k in names))
 
 
 def _hash(*parts) -> str:
@@ -128,12 +141,18 @@ def _hash(*parts) -> str:
 class _ReusingTemplate:
     """Stands in for a Jinja template: renders only when the page's key changed."""
 
-    def __init__(self, template, writer: CachingWriter) -> None:
+    def __init__(self, template, writer: CachingWriter, context: dict, kwargs: dict) -> None:
         self.template = template
         self.writer = writer
+        self.context = context
+        self.kwargs = kwargs
 
     def render(self, localcontext: dict) -> str:
-        return self.writer.render(self.template, localcontext)
+        # What this page alone receives: the writer's keyword arguments and the
+        # pagination entries, which the shared context does not hold.
+        own = (set(self.kwargs) & localcontext.keys()) | (localcontext.keys() - self.context.keys())
+        key = self.writer.keys.page(self.template.name, self.writer.keys.shared(self.context), localcontext, own)
+        return self.writer.render(self.template, localcontext, key)
 
 
 class CachingWriter(Writer):
@@ -148,11 +167,11 @@ class CachingWriter(Writer):
         self.reused = self.rendered = 0
 
     def write_file(self, name, template, context, *args, **kwargs):
-        return super().write_file(name, _ReusingTemplate(template, self), context, *args, **kwargs)
+        wrapped = _ReusingTemplate(template, self, context, kwargs)
+        return super().write_file(name, wrapped, context, *args, **kwargs)
 
-    def render(self, template, localcontext: dict) -> str:
+    def render(self, template, localcontext: dict, key: str) -> str:
         name = localcontext["output_file"]
-        key = self.keys.page(template.name, localcontext)
         self.recorded[name] = key
         previous_file = self.previous_output / name
         if self.previous.get(name) == key and previous_file.is_file():
