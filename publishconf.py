@@ -9,8 +9,8 @@ import sys
 
 sys.path.append(os.path.dirname(__file__))
 
-from pelicanconf import *  # noqa: E402,F403
-from pelicanconf import DIRECT_TEMPLATES  # noqa: E402
+from pelicanconf import *
+from pelicanconf import DIRECT_TEMPLATES
 
 SITEURL = os.environ.get("SITEURL", "").rstrip("/")
 REQUIRE_HTTPS_SITEURL = True

@@ -7,9 +7,8 @@ from pathlib import Path
 
 from invoke import Exit, task
 
-from sitekit import browser
+from sitekit import browser, headers, scaffold
 from sitekit import build as site_build
-from sitekit import headers, scaffold
 
 ROOT = Path(__file__).resolve().parent
 CONFIG = {

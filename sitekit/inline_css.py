@@ -14,7 +14,7 @@ from pathlib import Path
 from markupsafe import Markup
 from pelican import signals
 
-_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _SPACE = re.compile(r"\s+")
 _AROUND_PUNCTUATION = re.compile(r"\s*([{};,>])\s*")
 # Only after a colon: a space before one can be a descendant combinator.

@@ -33,7 +33,7 @@ SUMMARY_LIMIT = 160
 PLACEHOLDER = "TODO"
 BANNED_ELEMENTS = {"script", "iframe"}
 # Cheap test before rendering: only a file that matches can hold banned HTML.
-_MAYBE_BANNED = re.compile(r"<\s*(script|iframe)\b|<[^>]*\son[a-z]+\s*=", re.I)
+_MAYBE_BANNED = re.compile(r"<\s*(script|iframe)\b|<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
 _INTERNAL_LINK = re.compile(r"[{|](filename|static|attach)[}|]([^\s)\"'<>]+)")
 _DATE_FORMAT_HINT = "Write it as YYYY-MM-DD (for example 2026-11-21), optionally followed by a time such as 09:30."
 

@@ -1,8 +1,8 @@
 """Every page, loaded in Debian's Chromium as a reader would: accessible, self-contained, no layout trouble."""
 
 import pytest
-
 from conftest import audit
+
 from sitekit import browser
 
 pytestmark = pytest.mark.browser

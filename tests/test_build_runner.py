@@ -1,6 +1,7 @@
 """The build runner: strict about warnings, careful with the output folder."""
 
-from conftest import leftovers, ROOT, run_build
+from conftest import ROOT, leftovers, run_build
+
 from sitekit import build as site_build
 from sitekit.inline_css import csp_hash, minify
 

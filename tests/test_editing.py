@@ -10,8 +10,8 @@ from datetime import date
 
 import feedparser
 import pytest
+from conftest import PRODUCTION_URL, ROOT, leftovers, parse_html, run_build
 
-from conftest import leftovers, PRODUCTION_URL, ROOT, parse_html, run_build
 from sitekit import build as site_build
 from sitekit import scaffold
 
@@ -217,10 +217,12 @@ def test_new_article_is_a_complete_draft_and_is_never_overwritten(tmp_path):
 
 
 def test_invoke_new_prints_the_path_and_refuses_to_overwrite():
-    existing = sorted((ROOT / "content" / "articles").glob("*.md"))[0]
+    existing = min((ROOT / "content" / "articles").glob("*.md"))
     title = existing.read_text().splitlines()[0].removeprefix("Title: ")
     before = existing.read_bytes()
-    run = subprocess.run([sys.executable, "-m", "invoke", "new", title], cwd=ROOT, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "invoke", "new", title], cwd=ROOT, check=False, capture_output=True, text=True
+    )
     assert run.returncode == 1
     assert "already exists" in run.stderr and existing.name in run.stderr
     assert existing.read_bytes() == before

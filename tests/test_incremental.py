@@ -3,8 +3,8 @@
 import shutil
 
 import pytest
-
 from conftest import run_build
+
 from sitekit.bench import generate_site
 
 

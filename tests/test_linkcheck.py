@@ -1,6 +1,7 @@
 """The link checker finds what is broken, so a green link test means something."""
 
 from conftest import run_build
+
 from sitekit.linkcheck import Site, check_links
 
 ARTICLE = """Title: Links

@@ -1,8 +1,8 @@
 """Listings are paginated: no page grows with the number of articles, and every page is reachable."""
 
 import pytest
-
 from conftest import PRODUCTION_URL, audit, parse_html, run_build
+
 from sitekit import browser
 from sitekit.bench import generate_site
 from sitekit.linkcheck import check_links

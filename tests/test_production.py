@@ -7,8 +7,16 @@ import xml.etree.ElementTree as ET
 import brotli
 import feedparser
 import pytest
+from conftest import (
+    ARTICLES,
+    PREFIXED_URL,
+    PRODUCTION_URL,
+    ROOT,
+    parse_html,
+    read_article_source,
+    run_build,
+)
 
-from conftest import ARTICLES, PREFIXED_URL, PRODUCTION_URL, ROOT, parse_html, read_article_source, run_build
 from sitekit import build as site_build
 from sitekit import headers
 from sitekit.inline_css import csp_hash

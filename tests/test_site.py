@@ -1,8 +1,8 @@
 """The built site: both articles, their text, the theme's structure and its links."""
 
 import pytest
-
 from conftest import ARTICLES, parse_html, read_article_source
+
 from sitekit.linkcheck import check_links
 
 
