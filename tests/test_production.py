@@ -212,3 +212,8 @@ def test_local_build_has_no_production_extras(site):
     for extra in ("sitemap.xml", "robots.txt", "_headers", "feeds", "index.html.gz"):
         assert not (site.output / extra).exists(), extra
     assert (site.output / "theme" / "favicon.svg").is_file()
+    # A relative canonical or og:url is invalid: without a SITEURL there are none.
+    for page in sorted(site.output.rglob("*.html")):
+        soup = parse_html(page)
+        assert soup.find("link", rel="canonical") is None, page
+        assert soup.find("meta", property="og:url") is None, page
