@@ -50,6 +50,12 @@ def test_paginated_pages_have_unique_titles_and_are_in_the_sitemap(paginated):
         assert (paginated / path / "index.html").is_file()
 
 
+def test_not_found_page_lists_only_the_newest_articles(paginated):
+    page = parse_html(paginated / "404.html")
+    assert len(page.main.find_all("article")) == 5
+    assert page.find("a", href=f"{PRODUCTION_URL}/archives/")
+
+
 def test_every_link_resolves(paginated):
     assert check_links(paginated, PRODUCTION_URL) == []
 
