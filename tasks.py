@@ -70,21 +70,20 @@ def deploy_config(c):
 )
 def publish(c, target, destination="", dry_run=False):
     """Build for production (SITEURL from the environment) and publish with rsync or to GitHub Pages."""
-    commands = {
-        "rsync": lambda: ["rsync", "-rlptvz", "--delete", *(["--dry-run"] if dry_run else []),
-                          f"{CONFIG['output']}/", destination or CONFIG["rsync_destination"]],
-        "github-pages": lambda: ["ghp-import", "--no-jekyll", "--push", "--force",
-                                 "--message", "Publish the site", str(CONFIG["output"])],
-    }
-    if target not in commands:
+    if target not in ("rsync", "github-pages"):
         raise Exit(f"error: unknown target {target!r}; use rsync or github-pages", code=2)
-    if target == "rsync" and not (destination or CONFIG["rsync_destination"]):
+    destination = destination or CONFIG["rsync_destination"]
+    if target == "rsync" and not destination:
         raise Exit("error: rsync needs --destination user@host:/path (or CONFIG['rsync_destination'])", code=2)
     build(c, production=True)
-    command = commands[target]()
-    if dry_run and target == "github-pages":
-        print("Dry run: would run", " ".join(command))
-        return
+    output = str(CONFIG["output"])
+    if target == "rsync":
+        command = ["rsync", "-rlptvz", "--delete", *(["--dry-run"] if dry_run else []), f"{output}/", destination]
+    else:
+        command = ["ghp-import", "--no-jekyll", "--push", "--force", "--message", "Publish the site", output]
+        if dry_run:  # ghp-import has no dry run of its own
+            print("Dry run: would run", shlex.join(command))
+            return
     c.run(shlex.join(command), echo=True)
 
 

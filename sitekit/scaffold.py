@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pelican.utils import slugify
 
-from sitekit.validate import PLACEHOLDER, markdown_files, read_source
+from sitekit.validate import PLACEHOLDER, Source, markdown_files, read_source
 
 TEMPLATE = """\
 Title: {title}
@@ -33,7 +33,7 @@ def usual_category(settings: dict) -> str:
     counts = Counter()
     for path in markdown_files(settings):
         source = read_source(path, str(path))
-        if not isinstance(source, Exception) and hasattr(source, "value") and source.value("category"):
+        if isinstance(source, Source) and source.value("category"):
             counts[source.value("category")] += 1
     return counts.most_common(1)[0][0] if counts else f"{PLACEHOLDER}: a category"
 
