@@ -13,7 +13,6 @@ from sitekit import build as site_build
 ROOT = Path(__file__).resolve().parent
 CONFIG = {
     "output": ROOT / "output",
-    "cache": ROOT / ".cache",
     "screenshots": ROOT / "screenshots",
     "screenshot_article": "back-massage-therapy",
     "nginx_config": ROOT / "deploy" / "nginx.conf",
@@ -99,9 +98,9 @@ def bench(c, articles=1000, json=""):
 
 @task
 def clean(c):
-    """Remove output/ and Pelican's content cache."""
-    for path in (CONFIG["output"], CONFIG["cache"]):
-        shutil.rmtree(path, ignore_errors=True)
+    """Remove output/, Pelican's content cache and any leftover staging folders."""
+    shutil.rmtree(CONFIG["output"], ignore_errors=True)
+    # .output.cache (see sitekit.build.cache_folder) and .output.staging-*/.old-*
     for leftover in ROOT.glob(f".{CONFIG['output'].name}.*"):
         shutil.rmtree(leftover, ignore_errors=True)
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from sitekit import render_cache
-from sitekit.validate import validate
+from sitekit.validate import display_path, validate
 
 PROJECT = Path(__file__).resolve().parent.parent
 LOCAL_SETTINGS = PROJECT / "pelicanconf.py"
@@ -262,13 +262,6 @@ def describe_exception(error: Exception) -> str:
             where += f", line {error.lineno}"
         where += ": "
     return f"the build stopped: {where}{type(error).__name__}: {error}"
-
-
-def display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,15 +36,22 @@ def csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def stylesheet(settings: dict) -> str:
-    """The theme's stylesheet, minified, exactly as it goes into every page."""
+def _read(settings: dict) -> str:
     return minify((Path(settings["THEME"]) / settings["THEME_INLINE_CSS"]).read_text("utf-8"))
+
+
+def stylesheet(settings: dict) -> str:
+    """The theme's stylesheet, minified, exactly as it goes into every page.
+
+    Within a build, the copy `load` made; outside one (invoke deploy-config), read now.
+    """
+    return str(settings["INLINE_CSS"]) if "INLINE_CSS" in settings else _read(settings)
 
 
 def load(pelican) -> None:
     # `initialized` runs before the generators copy the settings into their
     # context, so every template sees the value set here.
-    pelican.settings["INLINE_CSS"] = Markup(stylesheet(pelican.settings))
+    pelican.settings["INLINE_CSS"] = Markup(_read(pelican.settings))
 
 
 def register():

@@ -54,6 +54,11 @@ def xml_links(path: Path) -> list[str]:
     return links
 
 
+def url_path(output: Path, page: Path) -> str:
+    """A page's address below the site's root: `tag/x/index.html` is `tag/x/`."""
+    return page.relative_to(output).as_posix().removesuffix("index.html")
+
+
 class Site:
     """A built site and the address it is published at."""
 
@@ -63,8 +68,7 @@ class Site:
         self.origin = "{0.scheme}://{0.netloc}".format(urlsplit(self.root))
 
     def url_of(self, path: Path) -> str:
-        relative = path.relative_to(self.output).as_posix()
-        return self.root + (relative.removesuffix("index.html"))
+        return self.root + url_path(self.output, path)
 
     def file_for(self, url: str) -> Path | None:
         """The file an internal URL names, or None if it names none."""

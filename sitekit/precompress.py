@@ -64,11 +64,12 @@ def reuse_twins(path: Path, output: Path, previous: Path | None) -> bool:
 
 def precompress(output: Path, previous: Path | None = None, workers: int | None = None) -> tuple[int, int]:
     """Give every text file below `output` its twins, on every core; return (compressed, reused)."""
-    files = [path for path in text_files(output) if not reuse_twins(path, output, previous)]
+    every = text_files(output)
+    files = [path for path in every if not reuse_twins(path, output, previous)]
     if len(files) < 8 or workers == 1:
         for path in files:
             compress_one(path)
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             list(pool.map(compress_one, files, chunksize=8))
-    return len(files), len(text_files(output)) - len(files)
+    return len(files), len(every) - len(files)

@@ -226,7 +226,7 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
     root = Path(settings["PATH"])
     problems: list[Problem] = []
     written_to: dict[str, list[str]] = defaultdict(list)
-    prefix = _shown(root, shown_relative_to)
+    prefix = display_path(root, shown_relative_to)
     for path in markdown_files(settings):
         shown = f"{prefix}/{path.relative_to(root).as_posix()}"
         source = read_source(path, shown)
@@ -246,8 +246,9 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))
 
 
-def _shown(path: Path, relative_to: Path) -> str:
+def display_path(path: Path, relative_to: Path | None = None) -> str:
+    """The path as an editor should read it: relative to the working folder when it is below it."""
     try:
-        return path.resolve().relative_to(relative_to.resolve()).as_posix()
+        return path.resolve().relative_to((relative_to or Path.cwd()).resolve()).as_posix()
     except ValueError:
         return str(path)
