@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sitekit import browser
-from sitekit.linkcheck import parse_html
+from sitekit.linkcheck import parse_html, url_path
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = sorted((ROOT / "content" / "articles").glob("*.md"))
@@ -141,6 +141,24 @@ def read_article_source(path):
     metadata = dict(line.split(": ", 1) for line in header.splitlines())
     paragraphs = [" ".join(p.split()) for p in body.split("\n\n") if p.strip()]
     return metadata, paragraphs
+
+
+def snapshot(folder):
+    """Every file below `folder` and its bytes."""
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def page_paths(output):
+    """The root-relative address of every HTML page in a built site."""
+    return ["/" + url_path(output, p) for p in sorted(output.rglob("*.html"))]
+
+
+@pytest.fixture(scope="session")
+def settings():
+    """The local settings, as sitekit.build reads them."""
+    from sitekit import build as site_build
+
+    return site_build.load_settings(site_build.LOCAL_SETTINGS, None, None)
 
 
 def leftovers(folder):

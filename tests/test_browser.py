@@ -1,7 +1,7 @@
 """Every page, loaded in Debian's Chromium as a reader would: accessible, self-contained, no layout trouble."""
 
 import pytest
-from conftest import audit
+from conftest import audit, page_paths
 
 from sitekit import browser
 
@@ -14,9 +14,9 @@ def served(site):
         yield url
 
 
-@pytest.fixture(scope="session")
-def page_paths(html_pages, site):
-    return ["/" + p.relative_to(site.output).as_posix().removesuffix("index.html") for p in html_pages]
+@pytest.fixture(scope="session", name="page_paths")
+def site_page_paths(site):
+    return page_paths(site.output)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

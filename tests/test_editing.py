@@ -10,7 +10,7 @@ from datetime import date
 
 import feedparser
 import pytest
-from conftest import PRODUCTION_URL, ROOT, leftovers, parse_html, run_build
+from conftest import PRODUCTION_URL, ROOT, leftovers, parse_html, run_build, snapshot
 
 from sitekit import build as site_build
 from sitekit import scaffold
@@ -37,10 +37,6 @@ THEME = {theme!r}
 PLUGIN_PATHS = [{plugins!r}]
 PLUGINS = [*PLUGINS, "explode"]
 """
-
-
-def snapshot(folder):
-    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def settings_with_exploding_plugin(tmp_path, mode):

@@ -3,13 +3,9 @@
 import shutil
 
 import pytest
-from conftest import run_build
+from conftest import run_build, snapshot
 
 from sitekit.bench import generate_site
-
-
-def snapshot(folder):
-    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def edit_body(article):

@@ -12,9 +12,8 @@ import urllib.request
 
 import brotli
 import pytest
-from conftest import PRODUCTION_URL, ROOT, require_tool
+from conftest import PRODUCTION_URL, ROOT, page_paths, require_tool
 
-from sitekit import build as site_build
 from sitekit import headers
 
 pytestmark = pytest.mark.browser
@@ -93,11 +92,6 @@ def nginx(production, tmp_path_factory):
     process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def settings():
-    return site_build.load_settings(site_build.LOCAL_SETTINGS, None, None)
-
-
 def fetch(url, **request_headers):
     request = urllib.request.Request(url, headers=request_headers)
     try:
@@ -154,7 +148,7 @@ def test_every_security_header_and_cache_policy(nginx, production, settings):
 
 
 def test_no_csp_violation_in_chromium(chromium, nginx, production):
-    paths = ["/" + p.relative_to(production.output).as_posix().removesuffix("index.html") for p in sorted(production.output.rglob("*.html"))]
+    paths = page_paths(production.output)
     problems = []
     context = chromium.new_context()
     # The pages name https://example.org; answer those requests from our nginx, headers and all.

@@ -17,18 +17,12 @@ from conftest import (
     run_build,
 )
 
-from sitekit import build as site_build
 from sitekit import headers
 from sitekit.inline_css import csp_hash
-from sitekit.linkcheck import check_links
+from sitekit.linkcheck import check_links, url_path
 from sitekit.precompress import TEXT_SUFFIXES
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-
-
-@pytest.fixture(scope="session")
-def settings():
-    return site_build.load_settings(site_build.LOCAL_SETTINGS, None, None)
 
 
 def pages_of(run):
@@ -77,7 +71,7 @@ def test_each_page_has_unique_title_description_and_canonical(production):
                 continue
             assert value and value not in seen[key], f"{path}: {key} {value!r}"
             seen[key].add(value)
-        url = PRODUCTION_URL + "/" + path.relative_to(production.output).as_posix().removesuffix("index.html")
+        url = PRODUCTION_URL + "/" + url_path(production.output, path)
         if path.name != "404.html":
             assert values["canonical"] == url
 
@@ -129,7 +123,7 @@ def test_sitemap_lists_every_indexable_page_with_lastmod(production):
     tree = ET.parse(production.output / "sitemap.xml")
     urls = {u.findtext("s:loc", namespaces=SITEMAP_NS): u.findtext("s:lastmod", namespaces=SITEMAP_NS) for u in tree.findall("s:url", SITEMAP_NS)}
     expected = {
-        PRODUCTION_URL + "/" + p.relative_to(production.output).as_posix().removesuffix("index.html")
+        PRODUCTION_URL + "/" + url_path(production.output, p)
         for p in pages_of(production)
         if p.name != "404.html"
     }

@@ -1,7 +1,7 @@
 """Bad input: every case fails the build with one clear line that names the file, and touches nothing."""
 
 import pytest
-from conftest import leftovers, run_build
+from conftest import leftovers, run_build, snapshot
 
 GOOD = "Title: Good\nDate: 2026-11-20\nCategory: Care\nSummary: A good article.\n\nSome text.\n"
 
@@ -39,10 +39,6 @@ CASES = [
     ("placeholder left in", article(Summary="TODO: write it"), 4, "still holds the TODO placeholder"),
     ("a status Pelican does not know", article(Status="weird"), None, "Unknown status 'weird'"),
 ]
-
-
-def snapshot(folder):
-    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
