@@ -73,20 +73,43 @@ def publish(c, target, destination="", dry_run=False):
         raise Exit(f"error: unknown target {target!r}; use rsync or github-pages", code=2)
     destination = destination or CONFIG["rsync_destination"]
     if target == "rsync" and not destination:
-        raise Exit("error: rsync needs --destination user@host:/path (or CONFIG['rsync_destination'])", code=2)
+        raise Exit(
+            "error: rsync needs --destination user@host:/path (or CONFIG['rsync_destination'])",
+            code=2,
+        )
     build(c, production=True)
     output = str(CONFIG["output"])
     if target == "rsync":
-        command = ["rsync", "-rlptvz", "--delete", *(["--dry-run"] if dry_run else []), f"{output}/", destination]
+        command = [
+            "rsync",
+            "-rlptvz",
+            "--delete",
+            *(["--dry-run"] if dry_run else []),
+            f"{output}/",
+            destination,
+        ]
     else:
-        command = ["ghp-import", "--no-jekyll", "--push", "--force", "--message", "Publish the site", output]
+        command = [
+            "ghp-import",
+            "--no-jekyll",
+            "--push",
+            "--force",
+            "--message",
+            "Publish the site",
+            output,
+        ]
         if dry_run:  # ghp-import has no dry run of its own
             print("Dry run: would run", shlex.join(command))
             return
     c.run(shlex.join(command), echo=True)
 
 
-@task(help={"articles": "how many articles to generate (default 1000)", "json": "also write the results to this file"})
+@task(
+    help={
+        "articles": "how many articles to generate (default 1000)",
+        "json": "also write the results to this file",
+    }
+)
 def bench(c, articles=1000, json=""):
     """Time cold, production, one-edit and no-change builds of N articles against Pelican's default theme."""
     from sitekit import bench as site_bench
@@ -125,7 +148,10 @@ def livereload(c, port=CONFIG["port"]):
     server = Server()
     for path in CONFIG["watch"]:
         server.watch(str(ROOT / path), _build)
-    print(f"Serving with live reload at http://{CONFIG['host']}:{port}/ (Ctrl-C stops)", file=sys.stderr)
+    print(
+        f"Serving with live reload at http://{CONFIG['host']}:{port}/ (Ctrl-C stops)",
+        file=sys.stderr,
+    )
     server.serve(host=CONFIG["host"], port=int(port), root=str(CONFIG["output"]))
 
 
@@ -143,7 +169,9 @@ def screenshots(c, article=CONFIG["screenshot_article"]):
         chromium = browser.launch(playwright)
         for width in (375, 1280):
             for scheme in ("light", "dark"):
-                context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+                context = chromium.new_context(
+                    viewport={"width": width, "height": 900}, color_scheme=scheme
+                )
                 page = context.new_page()
                 for name, path in pages.items():
                     page.goto(url + path)

@@ -66,14 +66,19 @@ class Measurement:
 
 def generate_site(content: Path, count: int) -> list[Path]:
     """Write `count` valid articles made from the real ones; return their paths."""
-    sources = [parse(p, p.read_text("utf-8"), p.name) for p in sorted((PROJECT / "content" / "articles").glob("*.md"))]
+    sources = [
+        parse(p, p.read_text("utf-8"), p.name)
+        for p in sorted((PROJECT / "content" / "articles").glob("*.md"))
+    ]
     folder = content / "articles"
     folder.mkdir(parents=True, exist_ok=True)
     start = datetime(2020, 1, 1)
     paths = []
     for n in range(count):
         source = sources[n % len(sources)]
-        tags = {f"topic {(n * step + offset) % TAGS:02d}" for step, offset in ((1, 0), (7, 3), (13, 5))}
+        tags = {
+            f"topic {(n * step + offset) % TAGS:02d}" for step, offset in ((1, 0), (7, 3), (13, 5))
+        }
         title = f"{source.value('title')} ({n + 1})"
         path = folder / f"article-{n + 1:05d}.md"
         path.write_text(
@@ -90,11 +95,15 @@ def generate_site(content: Path, count: int) -> list[Path]:
     return paths
 
 
-def run_measured(command: list[str], env: dict, output: Path, label: str, count: int) -> Measurement:
+def run_measured(
+    command: list[str], env: dict, output: Path, label: str, count: int
+) -> Measurement:
     """Run one build in its own process; time it and read its own peak RSS."""
     with tempfile.TemporaryFile() as log:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -103,7 +112,10 @@ def run_measured(command: list[str], env: dict, output: Path, label: str, count:
             raise RuntimeError(f"{label} failed:\n{log.read().decode(errors='replace')[-3000:]}")
         if os.environ.get("BENCH_VERBOSE"):
             log.seek(0)
-            print(f"  {label}: {seconds:.2f} s: {log.read().decode(errors='replace').strip()[-160:]}", file=sys.stderr)
+            print(
+                f"  {label}: {seconds:.2f} s: {log.read().decode(errors='replace').strip()[-160:]}",
+                file=sys.stderr,
+            )
     pages = sum(1 for _ in output.rglob("*.html"))
     return Measurement(label, seconds, usage.ru_maxrss / 1024, pages, seconds * 1000 / count)
 
@@ -123,20 +135,41 @@ def bench(count: int, workdir: Path) -> list[Measurement]:
     def ours(module: str, output: Path, label: str) -> Measurement:
         wait_for_retired_outputs(workdir)
         settings = workdir / f"{module}_bench.py"
-        settings.write_text(OUR_SETTINGS.format(project=str(PROJECT), module=module, content=str(content)))
-        command = [sys.executable, "-m", "sitekit.build", "--settings", str(settings), "--output", str(output)]
+        settings.write_text(
+            OUR_SETTINGS.format(project=str(PROJECT), module=module, content=str(content))
+        )
+        command = [
+            sys.executable,
+            "-m",
+            "sitekit.build",
+            "--settings",
+            str(settings),
+            "--output",
+            str(output),
+        ]
         return run_measured(command, env, output, label, count)
 
     reference_settings = workdir / "reference.py"
     reference_settings.write_text(REFERENCE_SETTINGS.format(content=str(content)))
 
     def reference(output: Path, label: str) -> Measurement:
-        command = [sys.executable, "-m", "pelican", "-q", "-s", str(reference_settings), "-o", str(output)]
+        command = [
+            sys.executable,
+            "-m",
+            "pelican",
+            "-q",
+            "-s",
+            str(reference_settings),
+            "-o",
+            str(output),
+        ]
         return run_measured(command, env, output, label, count)
 
     def edit_one_article(round_number: int) -> None:
         middle = articles[len(articles) // 2 + round_number]
-        middle.write_text(middle.read_text("utf-8") + "\nOne more sentence, added for the benchmark.\n", "utf-8")
+        middle.write_text(
+            middle.read_text("utf-8") + "\nOne more sentence, added for the benchmark.\n", "utf-8"
+        )
 
     def median_of(runs) -> Measurement:
         return sorted(runs, key=lambda m: m.seconds)[len(runs) // 2]
@@ -168,7 +201,10 @@ def bench(count: int, workdir: Path) -> list[Measurement]:
 
 def table(measurements: list[Measurement], count: int) -> str:
     header = f"{'scenario':28} {'seconds':>8} {'ms/article':>10} {'peak MB':>8} {'pages':>6} {'ref s':>7} {'ref MB':>7} {'time x':>7} {'RSS x':>6}"
-    lines = [f"{count} articles; reference: Pelican's default theme, no plugins (cold, one-edit, no-change)", header]
+    lines = [
+        f"{count} articles; reference: Pelican's default theme, no plugins (cold, one-edit, no-change)",
+        header,
+    ]
     for m in measurements:
         lines.append(
             f"{m.scenario:28} {m.seconds:8.2f} {m.ms_per_article:10.2f} {m.peak_rss_mb:8.1f} {m.pages:6d} "
@@ -198,10 +234,17 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(workdir, ignore_errors=True)
     print(table(measurements, args.articles))
     if args.json:
-        rows = [{**asdict(m), "time_ratio": m.time_ratio, "rss_ratio": m.rss_ratio} for m in measurements]
+        rows = [
+            {**asdict(m), "time_ratio": m.time_ratio, "rss_ratio": m.rss_ratio}
+            for m in measurements
+        ]
         cold = measurements[0].seconds
         summary = {m.scenario: m.seconds / cold for m in measurements}
-        report = {"articles": args.articles, "results": rows, "ratio_to_our_cold_local_build": summary}
+        report = {
+            "articles": args.articles,
+            "results": rows,
+            "ratio_to_our_cold_local_build": summary,
+        }
         args.json.write_text(json.dumps(report, indent=2) + "\n", "utf-8")
     return 0
 

@@ -143,7 +143,9 @@ def _delete_later(folder: Path) -> None:
         return
     subprocess.Popen(
         [rm, "-rf", "--", str(folder)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
 
@@ -161,8 +163,15 @@ def check_site_url(site_url: str) -> None:
 
 # Settings that change what the readers produce: a different value needs a fresh cache.
 _READER_SETTINGS = (
-    "MARKDOWN", "FORMATTED_FIELDS", "READERS", "TOC_MIN_HEADINGS", "TIMEZONE", "DEFAULT_DATE_FORMAT",
-    "GZIP_CACHE", "CONTENT_CACHING_LAYER", "CHECK_MODIFIED_METHOD",
+    "MARKDOWN",
+    "FORMATTED_FIELDS",
+    "READERS",
+    "TOC_MIN_HEADINGS",
+    "TIMEZONE",
+    "DEFAULT_DATE_FORMAT",
+    "GZIP_CACHE",
+    "CONTENT_CACHING_LAYER",
+    "CHECK_MODIFIED_METHOD",
 )
 
 
@@ -265,11 +274,17 @@ def describe_exception(error: Exception) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sitekit.build", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m sitekit.build", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--production", action="store_true", help="use publishconf.py")
     parser.add_argument("--settings", type=Path, help="a settings file (default: pelicanconf.py)")
-    parser.add_argument("--output", type=Path, help="the output folder (default: from the settings)")
-    parser.add_argument("--content", type=Path, help="the content folder (default: from the settings)")
+    parser.add_argument(
+        "--output", type=Path, help="the output folder (default: from the settings)"
+    )
+    parser.add_argument(
+        "--content", type=Path, help="the content folder (default: from the settings)"
+    )
     args = parser.parse_args(argv)
 
     settings_file = args.settings or (PRODUCTION_SETTINGS if args.production else LOCAL_SETTINGS)
@@ -291,7 +306,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     reused = f" ({result.reused} unchanged files reused)" if result.reused else ""
-    print(f"Built {result.pages} pages into {display_path(result.output)}/ in {result.seconds:.2f} s{reused}.")
+    print(
+        f"Built {result.pages} pages into {display_path(result.output)}/ in {result.seconds:.2f} s{reused}."
+    )
     return 0
 
 

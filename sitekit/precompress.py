@@ -51,18 +51,25 @@ def reuse_twins(path: Path, output: Path, previous: Path | None) -> bool:
         return False
     before = previous / path.relative_to(output)
     twins = [before.with_name(before.name + suffix) for suffix in TWIN_SUFFIXES]
-    if not (before.is_file() and all(t.is_file() for t in twins)) or before.read_bytes() != path.read_bytes():
+    if (
+        not (before.is_file() and all(t.is_file() for t in twins))
+        or before.read_bytes() != path.read_bytes()
+    ):
         return False
     for twin in twins:
         target = path.with_name(twin.name)
         try:
-            os.link(twin, target)  # the old folder is deleted after the swap; the link keeps the bytes
+            os.link(
+                twin, target
+            )  # the old folder is deleted after the swap; the link keeps the bytes
         except OSError:
             shutil.copyfile(twin, target)
     return True
 
 
-def precompress(output: Path, previous: Path | None = None, workers: int | None = None) -> tuple[int, int]:
+def precompress(
+    output: Path, previous: Path | None = None, workers: int | None = None
+) -> tuple[int, int]:
     """Give every text file below `output` its twins, on every core; return (compressed, reused)."""
     every = text_files(output)
     files = [path for path in every if not reuse_twins(path, output, previous)]

@@ -34,7 +34,18 @@ from pelican.writers import Writer
 MANIFEST = "render-keys.json"
 PENDING = "render-keys.pending.json"
 # Content fields a page may show about an article it links to.
-SHOWN_FIELDS = ("title", "url", "date", "modified", "summary", "status", "slug", "lang", "reading_minutes", "toc")
+SHOWN_FIELDS = (
+    "title",
+    "url",
+    "date",
+    "modified",
+    "summary",
+    "status",
+    "slug",
+    "lang",
+    "reading_minutes",
+    "toc",
+)
 # Context entries that say nothing about a page's text.
 IGNORED = {"output_file", "localsiteurl", "static_links", "generated_content", "static_content"}
 
@@ -59,7 +70,9 @@ class Keys:
         digest = hashlib.sha256()
         for template in sorted(theme.rglob("*")):
             if template.is_file():
-                digest.update(template.relative_to(theme).as_posix().encode() + b"\0" + template.read_bytes())
+                digest.update(
+                    template.relative_to(theme).as_posix().encode() + b"\0" + template.read_bytes()
+                )
         stable = {k: _plain(v) for k, v in settings.items() if k.isupper() and k not in volatile}
         digest.update(json.dumps(stable, sort_keys=True, default=str).encode())
         self.base = digest.hexdigest()
@@ -84,11 +97,22 @@ class Keys:
         if isinstance(value, URLWrapper):
             return f"{type(value).__name__}:{value.name}:{value.url}"
         if isinstance(value, Page):
-            return _hash("page", value.number, value.paginator.num_pages, value.url, self.of(value.object_list, depth + 1))
+            return _hash(
+                "page",
+                value.number,
+                value.paginator.num_pages,
+                value.url,
+                self.of(value.object_list, depth + 1),
+            )
         if isinstance(value, Paginator):
             return _hash("paginator", value.name, value.url, value.num_pages, value.per_page)
         if isinstance(value, dict):
-            return _hash(*(f"{k}={self.of(v, depth + 1)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))))
+            return _hash(
+                *(
+                    f"{k}={self.of(v, depth + 1)}"
+                    for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))
+                )
+            )
         if isinstance(value, (list, tuple)):
             return _hash(*(self.of(v, depth + 1) for v in value))
         if isinstance(value, (datetime, date)):
@@ -104,7 +128,9 @@ class Keys:
             return shown
         fields = [shown, hashlib.sha256((content._content or "").encode()).hexdigest()]
         for name in ("prev_article", "next_article"):
-            fields.append(self._shown(getattr(content, name)) if getattr(content, name, None) else "-")
+            fields.append(
+                self._shown(getattr(content, name)) if getattr(content, name, None) else "-"
+            )
         fields += [self._shown(other) for other in getattr(content, "related_posts", [])]
         return _hash(*fields)
 
@@ -113,14 +139,21 @@ class Keys:
         memo_key = (id(content), "shown")
         if memo_key not in self._memo:
             fields = [repr(getattr(content, name, None)) for name in SHOWN_FIELDS]
-            fields += [self.of(getattr(content, "category", None), 1), self.of(getattr(content, "tags", []), 1)]
+            fields += [
+                self.of(getattr(content, "category", None), 1),
+                self.of(getattr(content, "tags", []), 1),
+            ]
             self._memo[memo_key] = (content, _hash(*fields))
         return self._memo[memo_key][1]
 
     def shared(self, context: dict) -> str:
         """The digest of the context every page of a generator shares, once per distinct context."""
         remembered = self._shared.get(id(context))
-        if remembered and len(context) == remembered[1] and all(context[k] is v for k, v in remembered[2]):
+        if (
+            remembered
+            and len(context) == remembered[1]
+            and all(context[k] is v for k, v in remembered[2])
+        ):
             return remembered[3]
         names = sorted(k for k in context if not k.isupper() and k not in IGNORED)
         entries = [(k, context[k]) for k in names]
@@ -131,7 +164,9 @@ class Keys:
     def page(self, template_name: str, shared: str, localcontext: dict, own: set) -> str:
         """A page's key: the shared digest plus what this page alone receives (`own` names)."""
         names = sorted(k for k in own if not k.isupper() and k not in IGNORED)
-        return _hash(self.base, template_name, shared, *(f"{k}={self.of(localcontext[k])}" for k in names))
+        return _hash(
+            self.base, template_name, shared, *(f"{k}={self.of(localcontext[k])}" for k in names)
+        )
 
 
 def _hash(*parts) -> str:
@@ -151,7 +186,9 @@ class _ReusingTemplate:
         # What this page alone receives: the writer's keyword arguments and the
         # pagination entries, which the shared context does not hold.
         own = (set(self.kwargs) & localcontext.keys()) | (localcontext.keys() - self.context.keys())
-        key = self.writer.keys.page(self.template.name, self.writer.keys.shared(self.context), localcontext, own)
+        key = self.writer.keys.page(
+            self.template.name, self.writer.keys.shared(self.context), localcontext, own
+        )
         return self.writer.render(self.template, localcontext, key)
 
 

@@ -42,7 +42,9 @@ def new_article(title: str, settings: dict, today: date | None = None) -> Path:
     """Create the file and return its path; refuse to overwrite one that exists."""
     title = " ".join(title.split())
     if not title:
-        raise ValueError("give the article a title, for example: invoke new \"Stretches for the upper back\"")
+        raise ValueError(
+            'give the article a title, for example: invoke new "Stretches for the upper back"'
+        )
     slug = slugify(title, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
     folder = Path(settings["PATH"]) / (settings.get("ARTICLE_PATHS") or [""])[0]
     path = folder / f"{slug}.md"
@@ -58,5 +60,7 @@ def new_article(title: str, settings: dict, today: date | None = None) -> Path:
         with path.open("x", encoding="utf-8") as file:
             file.write(text)
     except FileExistsError:
-        raise FileExistsError(f"{path} already exists; choose another title or edit that file") from None
+        raise FileExistsError(
+            f"{path} already exists; choose another title or edit that file"
+        ) from None
     return path

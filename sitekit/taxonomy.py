@@ -22,7 +22,9 @@ class MemberList(list):
 
 def fast_membership(generator) -> None:
     generator.tags = {tag: MemberList(articles) for tag, articles in generator.tags.items()}
-    generator.categories = [(category, MemberList(articles)) for category, articles in generator.categories]
+    generator.categories = [
+        (category, MemberList(articles)) for category, articles in generator.categories
+    ]
     generator.context["tags"] = list(generator.tags.items())  # as Pelican puts it there
     generator.context["categories"] = generator.categories
 

@@ -26,8 +26,18 @@ REQUIRED = ("title", "date", "category", "summary")
 # Every field Pelican or this theme understands; a near miss is probably a typo.
 KNOWN = (
     *REQUIRED,
-    "tags", "slug", "modified", "status", "author", "authors", "lang", "template",
-    "save_as", "url", "translation", "related_posts",
+    "tags",
+    "slug",
+    "modified",
+    "status",
+    "author",
+    "authors",
+    "lang",
+    "template",
+    "save_as",
+    "url",
+    "translation",
+    "related_posts",
 )
 SUMMARY_LIMIT = 160
 PLACEHOLDER = "TODO"
@@ -35,7 +45,9 @@ BANNED_ELEMENTS = {"script", "iframe"}
 # Cheap test before rendering: only a file that matches can hold banned HTML.
 _MAYBE_BANNED = re.compile(r"<\s*(script|iframe)\b|<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
 _INTERNAL_LINK = re.compile(r"[{|](filename|static|attach)[}|]([^\s)\"'<>]+)")
-_DATE_FORMAT_HINT = "Write it as YYYY-MM-DD (for example 2026-11-21), optionally followed by a time such as 09:30."
+_DATE_FORMAT_HINT = (
+    "Write it as YYYY-MM-DD (for example 2026-11-21), optionally followed by a time such as 09:30."
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -139,58 +151,87 @@ def check_fields(source: Source) -> list[Problem]:
     draft = source.value("status").lower() == "draft"
     for key in REQUIRED:
         if key not in source.fields:
-            problem(None, f"the '{key.title()}:' field is missing. Add a line '{key.title()}: ...' to the fields at the top, before the first empty line.")
+            problem(
+                None,
+                f"the '{key.title()}:' field is missing. Add a line '{key.title()}: ...' to the fields at the top, before the first empty line.",
+            )
         elif not source.value(key):
-            problem(source.line_of(key), f"'{source.keys[key]}:' is empty. Give the article a {key}.")
+            problem(
+                source.line_of(key), f"'{source.keys[key]}:' is empty. Give the article a {key}."
+            )
 
     if not draft:
         for key, (value, line) in source.fields.items():
             if value.startswith(PLACEHOLDER):
-                problem(line, f"'{source.keys[key]}:' still holds the {PLACEHOLDER} placeholder from `invoke new`. Fill it in, or keep 'Status: draft' until you do.")
+                problem(
+                    line,
+                    f"'{source.keys[key]}:' still holds the {PLACEHOLDER} placeholder from `invoke new`. Fill it in, or keep 'Status: draft' until you do.",
+                )
         if source.body.strip().startswith(PLACEHOLDER):
-            problem(source.body_line, f"the text still starts with the {PLACEHOLDER} placeholder from `invoke new`. Write the article, or keep 'Status: draft' until you do.")
+            problem(
+                source.body_line,
+                f"the text still starts with the {PLACEHOLDER} placeholder from `invoke new`. Write the article, or keep 'Status: draft' until you do.",
+            )
 
     summary = source.value("summary")
     if len(summary) > SUMMARY_LIMIT:
-        problem(source.line_of("summary"), f"the Summary is {len(summary)} characters long. Keep it to {SUMMARY_LIMIT} or fewer: search engines cut it off there.")
+        problem(
+            source.line_of("summary"),
+            f"the Summary is {len(summary)} characters long. Keep it to {SUMMARY_LIMIT} or fewer: search engines cut it off there.",
+        )
 
     for key in ("date", "modified"):
         if source.value(key) and not is_date(source.value(key)):
-            problem(source.line_of(key), f"'{source.keys[key]}: {source.value(key)}' is not a valid date. {_DATE_FORMAT_HINT}")
+            problem(
+                source.line_of(key),
+                f"'{source.keys[key]}: {source.value(key)}' is not a valid date. {_DATE_FORMAT_HINT}",
+            )
 
     for key, written in source.keys.items():
         if key not in KNOWN and (guess := difflib.get_close_matches(key, KNOWN, n=1, cutoff=0.75)):
-            problem(source.line_of(key), f"unknown field '{written}:'. Did you mean '{guess[0].title()}:'?")
+            problem(
+                source.line_of(key),
+                f"unknown field '{written}:'. Did you mean '{guess[0].title()}:'?",
+            )
 
     if not source.body.strip():
-        problem(None, "the article has no text. Write the article below the fields, after one empty line.")
+        problem(
+            None,
+            "the article has no text. Write the article below the fields, after one empty line.",
+        )
     return problems
 
 
 def check_body(source: Source, content_root: Path) -> list[Problem]:
     problems = []
     for found in banned_html(source.value("summary")):
-        problems.append(Problem(
-            source.shown,
-            source.line_of("summary"),
-            f"{found} is not allowed in the Summary: the site runs no JavaScript. Remove it.",
-        ))
+        problems.append(
+            Problem(
+                source.shown,
+                source.line_of("summary"),
+                f"{found} is not allowed in the Summary: the site runs no JavaScript. Remove it.",
+            )
+        )
     for found in banned_html(source.body):
-        problems.append(Problem(
-            source.shown,
-            first_line_matching(source, found),
-            f"{found} is not allowed in an article: the site runs no JavaScript and its security policy would block it. Remove it.",
-        ))
+        problems.append(
+            Problem(
+                source.shown,
+                first_line_matching(source, found),
+                f"{found} is not allowed in an article: the site runs no JavaScript and its security policy would block it. Remove it.",
+            )
+        )
     for offset, line in enumerate(source.body.split("\n")):
         for kind, target in _INTERNAL_LINK.findall(line):
             path = target.split("#", 1)[0].split("?", 1)[0]
             base = content_root if path.startswith("/") else source.path.parent
             if path and not (base / path.lstrip("/")).exists():
-                problems.append(Problem(
-                    source.shown,
-                    source.body_line + offset,
-                    f"the link {{{kind}}}{target} points to a file that does not exist. Check the file name (it is relative to this article's folder).",
-                ))
+                problems.append(
+                    Problem(
+                        source.shown,
+                        source.body_line + offset,
+                        f"the link {{{kind}}}{target} points to a file that does not exist. Check the file name (it is relative to this article's folder).",
+                    )
+                )
     return problems
 
 
@@ -206,12 +247,20 @@ def output_path(source: Source, settings: dict) -> str:
 def read_source(path: Path, shown: str) -> Source | Problem:
     data = path.read_bytes()
     if not data.strip():
-        return Problem(shown, None, "the file is empty. Add the fields (Title, Date, Category, Summary) and the article's text, or delete the file.")
+        return Problem(
+            shown,
+            None,
+            "the file is empty. Add the fields (Title, Date, Category, Summary) and the article's text, or delete the file.",
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        return Problem(shown, line, f"the file is not UTF-8 text (byte 0x{data[error.start]:02x}). Save it with UTF-8 encoding in your editor.")
+        return Problem(
+            shown,
+            line,
+            f"the file is not UTF-8 text (byte 0x{data[error.start]:02x}). Save it with UTF-8 encoding in your editor.",
+        )
     return parse(path, text.removeprefix("\ufeff"), shown)
 
 
@@ -239,10 +288,13 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
     for target, shown_paths in written_to.items():
         if len(shown_paths) > 1:
             others = " and ".join(shown_paths[1:])
-            problems.append(Problem(
-                shown_paths[0], None,
-                f"this article and {others} would be written to the same place, {target}. Give each a different Slug.",
-            ))
+            problems.append(
+                Problem(
+                    shown_paths[0],
+                    None,
+                    f"this article and {others} would be written to the same place, {target}. Give each a different Slug.",
+                )
+            )
     return sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))
 
 

@@ -112,7 +112,9 @@ def load_and_watch(page, url, origin):
     page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
-    page.on("request", lambda r: r.url.startswith(origin) or problems.append(f"other origin: {r.url}"))
+    page.on(
+        "request", lambda r: r.url.startswith(origin) or problems.append(f"other origin: {r.url}")
+    )
     response = page.goto(url, wait_until="load")
     if response.status != 200:
         problems.append(f"status {response.status}")
@@ -126,7 +128,10 @@ def audit(context, url, origin):
     page = context.new_page()
     problems = load_and_watch(page, url, origin)
     results = Axe().run(page, options=AXE_OPTIONS)
-    problems += [f"axe {v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in results.response["violations"]]
+    problems += [
+        f"axe {v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        for v in results.response["violations"]
+    ]
     if page.evaluate("document.scrollingElement.scrollWidth > innerWidth"):
         problems.append("scrolls horizontally")
     if (cls := page.evaluate(CLS_SCRIPT)) != 0:
@@ -175,4 +180,15 @@ def require_tool(available, why):
     pytest.skip(why)
 
 
-__all__ = ["ARTICLES", "PREFIXED_URL", "PRODUCTION_URL", "ROOT", "audit", "leftovers", "parse_html", "read_article_source", "require_tool", "run_build"]
+__all__ = [
+    "ARTICLES",
+    "PREFIXED_URL",
+    "PRODUCTION_URL",
+    "ROOT",
+    "audit",
+    "leftovers",
+    "parse_html",
+    "read_article_source",
+    "require_tool",
+    "run_build",
+]

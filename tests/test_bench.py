@@ -6,14 +6,23 @@ import sys
 
 from conftest import ROOT
 
-SCENARIOS = ["cold, local settings", "cold, production settings", "one-edit rebuild", "no-change rebuild"]
+SCENARIOS = [
+    "cold, local settings",
+    "cold, production settings",
+    "one-edit rebuild",
+    "no-change rebuild",
+]
 
 
 def test_bench_runs_every_scenario_against_the_reference(tmp_path):
     report = tmp_path / "bench.json"
     run = subprocess.run(
         [sys.executable, "-m", "invoke", "bench", "--articles", "20", "--json", str(report)],
-        cwd=ROOT, check=False, capture_output=True, text=True, timeout=600,
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert run.returncode == 0, run.stderr
     for scenario in SCENARIOS:

@@ -43,7 +43,11 @@ def test_no_horizontal_scroll_at_320px_which_is_400_percent_zoom(chromium, serve
 
 
 def test_print_hides_navigation_and_shows_link_addresses(chromium, served, page_paths):
-    article = next(p for p in page_paths if p.count("/") == 2 and p not in ("/tags/", "/archives/", "/categories/"))
+    article = next(
+        p
+        for p in page_paths
+        if p.count("/") == 2 and p not in ("/tags/", "/archives/", "/categories/")
+    )
     context = chromium.new_context()
     page = context.new_page()
     page.goto(served + article)
@@ -67,7 +71,9 @@ def test_skip_link_is_first_and_visible_with_a_focus_outline(chromium, served):
     page = context.new_page()
     page.goto(served + "/")
     page.keyboard.press("Tab")
-    focused = page.evaluate("[document.activeElement.getAttribute('href'), document.activeElement.textContent]")
+    focused = page.evaluate(
+        "[document.activeElement.getAttribute('href'), document.activeElement.textContent]"
+    )
     assert focused == ["#main", "Skip to content"]
     box = page.locator("a.skip-link").bounding_box()
     assert box["x"] >= 0 and box["y"] >= 0

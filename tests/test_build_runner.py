@@ -13,13 +13,19 @@ def write_article(folder, name, text):
 
 def test_a_pelican_warning_fails_the_build_and_keeps_the_old_output(tmp_path):
     content = tmp_path / "content"
-    write_article(content / "articles", "fine.md", "Title: Fine\nDate: 2026-11-20\nCategory: A\nSummary: S.\n\nText.\n")
+    write_article(
+        content / "articles",
+        "fine.md",
+        "Title: Fine\nDate: 2026-11-20\nCategory: A\nSummary: S.\n\nText.\n",
+    )
     output = tmp_path / "output"
     assert run_build("--content", content, output=output).code == 0
     before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
 
     # Pelican skips an article with no date and, by itself, still reports success.
-    write_article(content / "articles", "undated.md", "Title: Undated\nCategory: A\nSummary: S.\n\nText.\n")
+    write_article(
+        content / "articles", "undated.md", "Title: Undated\nCategory: A\nSummary: S.\n\nText.\n"
+    )
     run = run_build("--content", content, output=output)
 
     assert run.code == 1
@@ -56,7 +62,10 @@ def test_the_retired_output_is_deleted_after_a_successful_rebuild(tmp_path):
     assert run_build(output=output).code == 0
     assert run_build(output=output).code == 0
     deadline = time.monotonic() + 20
-    while any(p.name.startswith(".output.old-") for p in tmp_path.iterdir()) and time.monotonic() < deadline:
+    while (
+        any(p.name.startswith(".output.old-") for p in tmp_path.iterdir())
+        and time.monotonic() < deadline
+    ):
         time.sleep(0.05)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".output.old-")] == []
     assert (output / "index.html").is_file()

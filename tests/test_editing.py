@@ -44,7 +44,12 @@ def settings_with_exploding_plugin(tmp_path, mode):
     (tmp_path / "plugins" / "explode.py").write_text(EXPLODING_PLUGIN.format(mode=mode))
     settings = tmp_path / "settings.py"
     settings.write_text(
-        SETTINGS.format(root=str(ROOT), content=str(ROOT / "content"), theme=str(ROOT / "theme"), plugins=str(tmp_path / "plugins"))
+        SETTINGS.format(
+            root=str(ROOT),
+            content=str(ROOT / "content"),
+            theme=str(ROOT / "theme"),
+            plugins=str(tmp_path / "plugins"),
+        )
     )
     return settings
 
@@ -70,8 +75,19 @@ def test_an_interrupted_build_leaves_the_output_byte_for_byte(tmp_path, built):
     output, before = built
     settings = settings_with_exploding_plugin(tmp_path, "hang")
     process = subprocess.Popen(
-        [sys.executable, "-m", "sitekit.build", "--settings", str(settings), "--output", str(output)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "sitekit.build",
+            "--settings",
+            str(settings),
+            "--output",
+            str(output),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 60
     while not any(tmp_path.glob(".output.staging-*/**/*.html")) and time.monotonic() < deadline:
@@ -114,7 +130,13 @@ def hostile(tmp_path_factory):
         f"Tags: {HOSTILE_TAG}, plain\nSlug: hostile\nSummary: {HOSTILE_SUMMARY}\n\nBody text.\n",
         "utf-8",
     )
-    run = run_build("--production", "--content", root / "content", output=root / "output", env={"SITEURL": PRODUCTION_URL})
+    run = run_build(
+        "--production",
+        "--content",
+        root / "content",
+        output=root / "output",
+        env={"SITEURL": PRODUCTION_URL},
+    )
     assert run.code == 0, run.stderr
     return run.output
 
@@ -123,7 +145,9 @@ def test_hostile_metadata_is_escaped_in_html(hostile):
     for path in sorted(hostile.rglob("*.html")):
         page = parse_html(path)
         assert page.find("b") is None and page.find("i") is None, path
-        assert [s.get("type") for s in page.find_all("script")] == ["application/ld+json"] * len(page.find_all("script")), path
+        assert [s.get("type") for s in page.find_all("script")] == ["application/ld+json"] * len(
+            page.find_all("script")
+        ), path
     page = parse_html(hostile / "hostile" / "index.html")
     assert page.h1.get_text() == HOSTILE_TITLE
     assert page.title.get_text().startswith(HOSTILE_TITLE)
@@ -145,7 +169,9 @@ def test_hostile_metadata_cannot_break_out_of_json_ld(hostile):
     raw = (hostile / "hostile" / "index.html").read_text()
     json_ld_text = "".join(raw.split('<script type="application/ld+json">')[1:])
     assert "</script><script>" not in raw
-    assert "<" not in "".join(part.split("</script>")[0] for part in json_ld_text.split("<script") if part)
+    assert "<" not in "".join(
+        part.split("</script>")[0] for part in json_ld_text.split("<script") if part
+    )
 
 
 def test_hostile_metadata_is_escaped_in_feeds_and_sitemap(hostile):
@@ -176,12 +202,20 @@ def test_drafts_are_previewed_locally_and_absent_from_production(tmp_path):
     assert preview.find("meta", attrs={"name": "robots"})["content"] == "noindex"
     assert "secret-draft" not in (local.output / "index.html").read_text()
 
-    production = run_build("--production", "--content", content, output=tmp_path / "prod", env={"SITEURL": PRODUCTION_URL})
+    production = run_build(
+        "--production",
+        "--content",
+        content,
+        output=tmp_path / "prod",
+        env={"SITEURL": PRODUCTION_URL},
+    )
     assert production.code == 0, production.stderr
     traces = [
         p.relative_to(production.output).as_posix()
         for p in production.output.rglob("*")
-        if p.is_file() and p.suffix not in (".gz", ".br") and (b"secret-draft" in p.read_bytes() or b"only-secret" in p.read_bytes())
+        if p.is_file()
+        and p.suffix not in (".gz", ".br")
+        and (b"secret-draft" in p.read_bytes() or b"only-secret" in p.read_bytes())
     ]
     assert traces == []
     assert not (production.output / "drafts").exists()
@@ -195,7 +229,12 @@ def test_new_article_is_a_complete_draft_and_is_never_overwritten(tmp_path):
     path = scaffold.new_article("Stretches  for the Upper Back", settings, today=date(2026, 11, 21))
     assert path == tmp_path / "content" / "articles" / "stretches-for-the-upper-back.md"
     text = path.read_text()
-    for line in ("Title: Stretches for the Upper Back", "Date: 2026-11-21", "Slug: stretches-for-the-upper-back", "Status: draft"):
+    for line in (
+        "Title: Stretches for the Upper Back",
+        "Date: 2026-11-21",
+        "Slug: stretches-for-the-upper-back",
+        "Status: draft",
+    ):
         assert line in text.splitlines()
     for field in ("Category:", "Tags:", "Summary:"):
         assert any(line.startswith(field) for line in text.splitlines()), field
@@ -217,7 +256,11 @@ def test_invoke_new_prints_the_path_and_refuses_to_overwrite():
     title = existing.read_text().splitlines()[0].removeprefix("Title: ")
     before = existing.read_bytes()
     run = subprocess.run(
-        [sys.executable, "-m", "invoke", "new", title], cwd=ROOT, check=False, capture_output=True, text=True
+        [sys.executable, "-m", "invoke", "new", title],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
     )
     assert run.returncode == 1
     assert "already exists" in run.stderr and existing.name in run.stderr

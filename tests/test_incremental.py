@@ -38,7 +38,9 @@ def remove(article):
     article.unlink()
 
 
-@pytest.mark.parametrize("edit", [edit_body, edit_title, edit_tags, edit_summary, edit_date, remove])
+@pytest.mark.parametrize(
+    "edit", [edit_body, edit_title, edit_tags, edit_summary, edit_date, remove]
+)
 @pytest.mark.parametrize("production", [False, True], ids=["local", "production"])
 def test_rebuild_after_an_edit_equals_a_cold_build(tmp_path, edit, production):
     args = ["--production"] if production else []
@@ -71,7 +73,9 @@ def test_a_theme_change_rerenders_every_page(tmp_path, monkeypatch):
     output = tmp_path / "output"
     assert run_build("--settings", settings, "--content", content, output=output).code == 0
     footer = root / "theme" / "templates" / "partials" / "footer.html"
-    footer.write_text(footer.read_text().replace("not medical advice.", "not medical advice. Changed."))
+    footer.write_text(
+        footer.read_text().replace("not medical advice.", "not medical advice. Changed.")
+    )
     assert run_build("--settings", settings, "--content", content, output=output).code == 0
     pages = list(output.rglob("*.html"))
     assert pages and all("Changed." in page.read_text() for page in pages)

@@ -59,7 +59,9 @@ def our_server_block(root, port):
 @pytest.fixture(scope="session")
 def nginx(production, tmp_path_factory):
     require_tool(shutil.which("nginx"), "Debian's nginx is not installed")
-    require_tool(os.path.exists(BROTLI_MODULE), "Debian's libnginx-mod-http-brotli-static is not installed")
+    require_tool(
+        os.path.exists(BROTLI_MODULE), "Debian's libnginx-mod-http-brotli-static is not installed"
+    )
     tmp = tmp_path_factory.mktemp("nginx")
     port = free_port()
     (tmp / "nginx.conf").write_text(
@@ -72,10 +74,15 @@ def nginx(production, tmp_path_factory):
         )
     )
     check = subprocess.run(
-        ["nginx", "-t", "-p", str(tmp), "-c", str(tmp / "nginx.conf")], check=False, capture_output=True, text=True
+        ["nginx", "-t", "-p", str(tmp), "-c", str(tmp / "nginx.conf")],
+        check=False,
+        capture_output=True,
+        text=True,
     )
     assert check.returncode == 0, check.stderr
-    process = subprocess.Popen(["nginx", "-p", str(tmp), "-c", str(tmp / "nginx.conf")], stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        ["nginx", "-p", str(tmp), "-c", str(tmp / "nginx.conf")], stderr=subprocess.PIPE
+    )
     origin = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -119,15 +126,21 @@ def test_unknown_path_gets_our_404_page(nginx, production):
     assert "Content-Security-Policy" in response_headers
 
 
-@pytest.mark.parametrize("encoding, decompress", [("gzip", gzip.decompress), ("br", brotli.decompress)])
+@pytest.mark.parametrize(
+    "encoding, decompress", [("gzip", gzip.decompress), ("br", brotli.decompress)]
+)
 def test_precompressed_twins_are_served(nginx, production, encoding, decompress):
-    status, response_headers, body = fetch(nginx + "/back-massage-therapy/", **{"Accept-Encoding": encoding})
+    status, response_headers, body = fetch(
+        nginx + "/back-massage-therapy/", **{"Accept-Encoding": encoding}
+    )
     assert status == 200
     assert response_headers["Content-Encoding"] == encoding
     assert "Accept-Encoding" in response_headers["Vary"]
     suffix = {"gzip": ".gz", "br": ".br"}[encoding]
     assert body == (production.output / "back-massage-therapy" / f"index.html{suffix}").read_bytes()
-    assert decompress(body) == (production.output / "back-massage-therapy" / "index.html").read_bytes()
+    assert (
+        decompress(body) == (production.output / "back-massage-therapy" / "index.html").read_bytes()
+    )
 
 
 def test_every_security_header_and_cache_policy(nginx, production, settings):
@@ -154,14 +167,19 @@ def test_no_csp_violation_in_chromium(chromium, nginx, production):
     # The pages name https://example.org; answer those requests from our nginx, headers and all.
     context.route(
         PRODUCTION_URL + "/**",
-        lambda route: route.fulfill(response=route.fetch(url=route.request.url.replace(PRODUCTION_URL, nginx))),
+        lambda route: route.fulfill(
+            response=route.fetch(url=route.request.url.replace(PRODUCTION_URL, nginx))
+        ),
     )
     context.add_init_script(
         "window.__csp = []; document.addEventListener('securitypolicyviolation',"
         " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
     )
     page = context.new_page()
-    page.on("console", lambda m: m.type in ("error", "warning") and problems.append(f"console: {m.text}"))
+    page.on(
+        "console",
+        lambda m: m.type in ("error", "warning") and problems.append(f"console: {m.text}"),
+    )
     page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
     for path in paths:
         response = page.goto(PRODUCTION_URL + path, wait_until="networkidle")

@@ -14,7 +14,13 @@ ARTICLES = 25  # three pages of ten on the home page and in the archives
 def paginated(tmp_path_factory):
     root = tmp_path_factory.mktemp("paginated")
     generate_site(root / "content", ARTICLES)
-    run = run_build("--production", "--content", root / "content", output=root / "output", env={"SITEURL": PRODUCTION_URL})
+    run = run_build(
+        "--production",
+        "--content",
+        root / "content",
+        output=root / "output",
+        env={"SITEURL": PRODUCTION_URL},
+    )
     assert run.code == 0, run.stderr
     return run.output
 
@@ -67,6 +73,10 @@ def test_later_pages_are_accessible(chromium, tmp_path):
     assert run.code == 0, run.stderr
     context = chromium.new_context(viewport={"width": 375, "height": 800})
     with browser.serving(run.output) as served:
-        problems = [f"{path}: {p}" for path in ("/page/2/", "/page/3/", "/archives/page/3/") for p in audit(context, served + path, served)]
+        problems = [
+            f"{path}: {p}"
+            for path in ("/page/2/", "/page/3/", "/archives/page/3/")
+            for p in audit(context, served + path, served)
+        ]
     context.close()
     assert problems == []

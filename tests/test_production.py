@@ -33,7 +33,9 @@ def json_ld(page):
     return [json.loads(s.string) for s in page.find_all("script", type="application/ld+json")]
 
 
-@pytest.mark.parametrize("site_url", ["", "http://example.org", "example.org", "https://", "https://x.org/?a=1"])
+@pytest.mark.parametrize(
+    "site_url", ["", "http://example.org", "example.org", "https://", "https://x.org/?a=1"]
+)
 def test_production_needs_an_absolute_https_siteurl(tmp_path, site_url):
     run = run_build("--production", output=tmp_path / "out", env={"SITEURL": site_url})
     assert run.code == 2
@@ -52,7 +54,8 @@ def test_every_url_is_absolute_or_root_relative_and_resolves(request, fixture):
         for element in parse_html(path).find_all(href=True):
             href = element["href"]
             assert href.startswith((site_url + "/", "#", "https://schema.org")) or (
-                href.startswith("/") and href.startswith(site_url.removeprefix("https://example.org") + "/")
+                href.startswith("/")
+                and href.startswith(site_url.removeprefix("https://example.org") + "/")
             ), f"{path}: {href}"
 
 
@@ -67,7 +70,10 @@ def test_each_page_has_unique_title_description_and_canonical(production):
         }
         for key, value in values.items():
             if key == "canonical" and path.name == "404.html":
-                assert value is None and page.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+                assert (
+                    value is None
+                    and page.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+                )
                 continue
             assert value and value not in seen[key], f"{path}: {key} {value!r}"
             seen[key].add(value)
@@ -121,7 +127,10 @@ def test_home_page_is_a_website_in_json_ld(production):
 
 def test_sitemap_lists_every_indexable_page_with_lastmod(production):
     tree = ET.parse(production.output / "sitemap.xml")
-    urls = {u.findtext("s:loc", namespaces=SITEMAP_NS): u.findtext("s:lastmod", namespaces=SITEMAP_NS) for u in tree.findall("s:url", SITEMAP_NS)}
+    urls = {
+        u.findtext("s:loc", namespaces=SITEMAP_NS): u.findtext("s:lastmod", namespaces=SITEMAP_NS)
+        for u in tree.findall("s:url", SITEMAP_NS)
+    }
     expected = {
         PRODUCTION_URL + "/" + url_path(production.output, p)
         for p in pages_of(production)
@@ -156,7 +165,9 @@ def test_favicon_is_fingerprinted_and_linked(production):
     assert href.startswith(PRODUCTION_URL + "/theme/favicon.") and href.endswith(".svg")
     assert (production.output / href.removeprefix(PRODUCTION_URL + "/")).is_file()
     assert not (production.output / "theme" / "favicon.svg").exists()
-    assert sorted(p.name for p in (production.output / "theme").iterdir() if p.suffix == ".svg") == [href.rsplit("/", 1)[1]]
+    assert sorted(
+        p.name for p in (production.output / "theme").iterdir() if p.suffix == ".svg"
+    ) == [href.rsplit("/", 1)[1]]
 
 
 def test_every_text_file_has_gzip_and_brotli_twins(production):
@@ -178,7 +189,12 @@ def test_headers_file_matches_the_one_definition(production, settings):
 
 def test_csp_is_strict_and_allows_the_inline_css_by_hash(production, settings):
     policy = headers.content_security_policy(settings)
-    for directive in ("default-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"):
+    for directive in (
+        "default-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    ):
         assert directive in policy
     assert "unsafe-inline" not in policy
     page = parse_html(production.output / "index.html")
@@ -190,7 +206,9 @@ def test_meta_csp_allows_exactly_the_pages_own_json_ld(production, settings):
         page = parse_html(path)
         blocks = [s.string for s in page.find_all("script", type="application/ld+json")]
         meta = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
-        assert meta == headers.content_security_policy(settings, for_meta=True, scripts=blocks), path
+        assert meta == headers.content_security_policy(settings, for_meta=True, scripts=blocks), (
+            path
+        )
         assert "frame-ancestors" not in meta and "unsafe-inline" not in meta
         assert ("script-src" in meta) == bool(blocks), path
         for block in blocks:
@@ -199,7 +217,9 @@ def test_meta_csp_allows_exactly_the_pages_own_json_ld(production, settings):
 
 def test_nginx_config_is_generated_from_the_same_definition(settings):
     committed = (ROOT / "deploy" / "nginx.conf").read_text()
-    assert committed == headers.nginx_config(settings), "deploy/nginx.conf is stale: run `invoke deploy-config`"
+    assert committed == headers.nginx_config(settings), (
+        "deploy/nginx.conf is stale: run `invoke deploy-config`"
+    )
 
 
 def test_local_build_has_no_production_extras(site):

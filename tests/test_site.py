@@ -71,7 +71,9 @@ def test_no_page_types_that_make_no_sense_here(site):
 
 def article_pages(site):
     return {
-        read_article_source(source)[0]["Slug"]: parse_html(site.output / read_article_source(source)[0]["Slug"] / "index.html")
+        read_article_source(source)[0]["Slug"]: parse_html(
+            site.output / read_article_source(source)[0]["Slug"] / "index.html"
+        )
         for source in ARTICLES
     }
 
@@ -97,7 +99,12 @@ def test_article_pages_carry_notice_breadcrumb_neighbours_and_related(site):
 
 
 def test_listings_show_title_date_summary_and_reading_time(site):
-    listings = ["index.html", "archives/index.html", "category/back-massage/index.html", "tag/chronic-pain/index.html"]
+    listings = [
+        "index.html",
+        "archives/index.html",
+        "category/back-massage/index.html",
+        "tag/chronic-pain/index.html",
+    ]
     for listing in listings:
         entries = parse_html(site.output / listing).main.find_all("article")
         assert len(entries) == len(ARTICLES), listing

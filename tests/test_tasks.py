@@ -16,7 +16,11 @@ from conftest import ROOT
 )
 def test_publish_refuses_bad_arguments(args, message):
     run = subprocess.run(
-        [sys.executable, "-m", "invoke", "publish", *args], cwd=ROOT, check=False, capture_output=True, text=True
+        [sys.executable, "-m", "invoke", "publish", *args],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
     )
     assert run.returncode == 2
     assert message in run.stderr

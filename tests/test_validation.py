@@ -9,8 +9,18 @@ GOOD = "Title: Good\nDate: 2026-11-20\nCategory: Care\nSummary: A good article.\
 def article(**fields):
     """A valid article, with fields replaced (None drops a field) and an optional body."""
     body = fields.pop("body", "Some text.\n")
-    values = {"Title": "Bad", "Date": "2026-11-20", "Category": "Care", "Summary": "A summary.", **fields}
-    header = "".join(f"{key}:{' ' if value else ''}{value}\n" for key, value in values.items() if value is not None)
+    values = {
+        "Title": "Bad",
+        "Date": "2026-11-20",
+        "Category": "Care",
+        "Summary": "A summary.",
+        **fields,
+    }
+    header = "".join(
+        f"{key}:{' ' if value else ''}{value}\n"
+        for key, value in values.items()
+        if value is not None
+    )
     return (header + "\n" + body).encode("utf-8")
 
 
@@ -28,15 +38,45 @@ CASES = [
     ("empty file", b"", None, "the file is empty"),
     ("only white space", b"\n  \n", None, "the file is empty"),
     ("no body text", article(body=""), None, "the article has no text"),
-    ("link to a missing article", article(body="See [this]({filename}gone.md).\n"), 6, "{filename}gone.md points to a file that does not exist"),
-    ("link to a missing image", article(body="![x]({static}/images/none.png)\n"), 6, "{static}/images/none.png points to a file that does not exist"),
-    ("raw script", article(body="Hi.\n\n<script>alert(1)</script>\n"), 8, "<script> is not allowed"),
-    ("raw iframe", article(body='<iframe src="https://example.org"></iframe>\n'), 6, "<iframe> is not allowed"),
-    ("event handler", article(body='Text <span onclick="x()">here</span>.\n'), 6, "onclick= on <span> is not allowed"),
+    (
+        "link to a missing article",
+        article(body="See [this]({filename}gone.md).\n"),
+        6,
+        "{filename}gone.md points to a file that does not exist",
+    ),
+    (
+        "link to a missing image",
+        article(body="![x]({static}/images/none.png)\n"),
+        6,
+        "{static}/images/none.png points to a file that does not exist",
+    ),
+    (
+        "raw script",
+        article(body="Hi.\n\n<script>alert(1)</script>\n"),
+        8,
+        "<script> is not allowed",
+    ),
+    (
+        "raw iframe",
+        article(body='<iframe src="https://example.org"></iframe>\n'),
+        6,
+        "<iframe> is not allowed",
+    ),
+    (
+        "event handler",
+        article(body='Text <span onclick="x()">here</span>.\n'),
+        6,
+        "onclick= on <span> is not allowed",
+    ),
     ("typo Titel", article(Titel="Bad"), 5, "unknown field 'Titel:'. Did you mean 'Title:'?"),
     ("typo Sumary", article(Sumary="x"), 5, "unknown field 'Sumary:'. Did you mean 'Summary:'?"),
     ("typo Tag", article(Tag="a, b"), 5, "unknown field 'Tag:'. Did you mean 'Tags:'?"),
-    ("placeholder left in", article(Summary="TODO: write it"), 4, "still holds the TODO placeholder"),
+    (
+        "placeholder left in",
+        article(Summary="TODO: write it"),
+        4,
+        "still holds the TODO placeholder",
+    ),
     ("a status Pelican does not know", article(Status="weird"), None, "Unknown status 'weird'"),
 ]
 
@@ -102,5 +142,9 @@ def test_every_bad_file_is_reported_in_one_run(good_site):
     )
     assert run.code == 1
     errors = [e for e in run.stderr.splitlines() if e.startswith("error: ")]
-    assert [e.split(": ", 2)[1].rsplit("/", 1)[-1].split(":")[0] for e in errors] == ["one.md", "three.md", "two.md"]
+    assert [e.split(": ", 2)[1].rsplit("/", 1)[-1].split(":")[0] for e in errors] == [
+        "one.md",
+        "three.md",
+        "two.md",
+    ]
     assert "Build failed with 3 problem(s)" in run.stderr

@@ -26,7 +26,9 @@ def run_vnu(*args):
     return [
         f"{m.get('url', '').rsplit('/output/', 1)[-1]}:{m.get('lastLine')}: {m['type']}/{m.get('subType', '')}: {m['message']}"
         for m in messages
-        if m["type"] == "error" or m.get("subType") == "warning" or m["type"] == "non-document-error"
+        if m["type"] == "error"
+        or m.get("subType") == "warning"
+        or m["type"] == "non-document-error"
     ]
 
 
