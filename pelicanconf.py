@@ -17,27 +17,29 @@ ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = []
 STATIC_PATHS = []
 THEME = "theme"
-# The one stylesheet, inlined into every page by sitekit.inline_css.
-THEME_INLINE_CSS = "css/site.css"
 
 TIMEZONE = "UTC"
 DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 # Always list plugins: an unset PLUGINS loads every installed namespace plugin.
+# In the order docs/architecture.md explains them.
 PLUGINS = [
-    "sitekit.inline_css",
-    "sitekit.assets",
-    "sitekit.metadata",
-    "sitekit.feeds",
-    "sitekit.toc",
+    "sitekit.plugins.inline_css",
+    "sitekit.plugins.assets",
+    "sitekit.plugins.template_helpers",
+    "sitekit.plugins.toc",
     "pelican.plugins.neighbors",
-    "sitekit.related",
-    "sitekit.taxonomy",
-    "sitekit.reading_time",
-    "sitekit.render_cache",
-    "sitekit.production",
+    "sitekit.plugins.related",
+    "sitekit.plugins.taxonomy",
+    "sitekit.plugins.reading_time",
+    "sitekit.plugins.feeds",
+    "sitekit.plugins.render_cache",
+    "sitekit.plugins.written",
 ]
+# Options of our plugins and publishing steps: sitekit.state.Options lists
+# every one with its default. Local builds use the defaults.
+SITEKIT = {}
 
 # Metadata is escaped by default; article bodies are marked safe in article.html.
 JINJA_ENVIRONMENT = {
@@ -51,7 +53,7 @@ MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
         "markdown.extensions.meta": {},
-        # Heading ids and permalinks; sitekit.toc keeps the table of contents.
+        # Heading ids and permalinks; sitekit.plugins.toc keeps the table of contents.
         "markdown.extensions.toc": {
             # The heading text itself links to the section: link text that makes sense.
             "anchorlink": True,
@@ -67,8 +69,6 @@ HEALTH_NOTICE = (
     "Before starting massage or any treatment for pain, "
     "consult a physician or another qualified health professional."
 )
-TOC_MIN_HEADINGS = 3
-RELATED_POSTS_MAX = 3
 
 # Pretty URLs: every page is a folder with an index.html.
 ARTICLE_URL = "{slug}/"
@@ -117,7 +117,8 @@ PAGINATION_PATTERNS = [
 ]
 
 # Pelican's content cache, checked by content hash (mtimes are unreliable in
-# git checkouts). sitekit.build keeps it beside the output folder.
+# git checkouts). sitekit.build keeps it beside the output folder, keyed by
+# everything that shapes what it holds (sitekit.inputs).
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CHECK_MODIFIED_METHOD = "sha256"
@@ -125,10 +126,3 @@ CONTENT_CACHING_LAYER = "reader"
 # Uncompressed: loading is faster, and the cache is not shipped anywhere.
 GZIP_CACHE = False
 RELATIVE_URLS = False
-
-# Production features, switched on in publishconf.py (see sitekit.production).
-ASSET_FINGERPRINTS = False
-CSP_META = False
-HEADERS_FILE = None
-PRECOMPRESS = False
-REQUIRE_HTTPS_SITEURL = False

@@ -10,10 +10,9 @@ import sys
 sys.path.append(os.path.dirname(__file__))
 
 from pelicanconf import *
-from pelicanconf import DIRECT_TEMPLATES
+from pelicanconf import DIRECT_TEMPLATES, SITEKIT
 
 SITEURL = os.environ.get("SITEURL", "").rstrip("/")
-REQUIRE_HTTPS_SITEURL = True
 RELATIVE_URLS = False
 
 # Drafts leave no trace: no page (and Pelican already keeps them out of
@@ -27,14 +26,18 @@ FEED_ALL_ATOM = "feeds/all.atom.xml"
 FEED_ALL_RSS = "feeds/all.rss.xml"
 RSS_FEED_SUMMARY_ONLY = False
 
-# Files for search engines.
-DIRECT_TEMPLATES = [*DIRECT_TEMPLATES, "sitemap", "robots"]
-SITEMAP_SAVE_AS = "sitemap.xml"
+# For search engines: robots.txt from its template (the sitemap is a publishing step).
+DIRECT_TEMPLATES = [*DIRECT_TEMPLATES, "robots"]
 ROBOTS_SAVE_AS = "robots.txt"
 
-# Fingerprinted assets, security headers, a CSP <meta> for hosts without
-# headers (GitHub Pages), and .gz/.br twins of every text file.
-ASSET_FINGERPRINTS = True
-CSP_META = True
-HEADERS_FILE = "_headers"
-PRECOMPRESS = True
+SITEKIT = {
+    **SITEKIT,
+    "require_https_siteurl": True,
+    # Fingerprinted assets, a CSP <meta> for hosts without headers (GitHub Pages),
+    # headers for Netlify and Cloudflare, the sitemap, and .gz/.br twins of every text file.
+    "fingerprint_assets": True,
+    "csp_meta": True,
+    "headers_file": "_headers",
+    "sitemap": "sitemap.xml",
+    "precompress": True,
+}

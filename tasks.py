@@ -5,10 +5,12 @@ import shutil
 import sys
 from pathlib import Path
 
-from invoke import Exit, task
+from invoke import Context, Exit, task
 
-from sitekit import browser, headers, scaffold
 from sitekit import build as site_build
+from sitekit.devtools import browser, scaffold
+from sitekit.plugins.inline_css import read_stylesheet
+from sitekit.publish import headers
 
 ROOT = Path(__file__).resolve().parent
 CONFIG = {
@@ -25,7 +27,10 @@ CONFIG = {
 }
 
 
-def _build(production=False, output=None):
+PUBLISH_TARGETS = ("rsync", "github-pages")
+
+
+def _build(production: bool = False, output: Path | None = None) -> int:
     """The one helper every task builds through."""
     args = ["--output", str(output or CONFIG["output"])]
     if production:
@@ -34,7 +39,7 @@ def _build(production=False, output=None):
 
 
 @task(help={"production": "build with publishconf.py (needs SITEURL)"})
-def build(c, production=False):
+def build(c: Context, production: bool = False) -> None:
     """Build the site into output/ (local settings, or production with --production)."""
     code = _build(production)
     if code:
@@ -42,9 +47,9 @@ def build(c, production=False):
 
 
 @task(help={"title": "the article's title, in quotes"})
-def new(c, title):
+def new(c: Context, title: str) -> None:
     """Create content/articles/<slug>.md as a draft with every field to fill in."""
-    settings = site_build.load_settings(site_build.LOCAL_SETTINGS, None, None)
+    settings, _ = site_build.load_settings(site_build.LOCAL_SETTINGS)
     try:
         path = scaffold.new_article(title, settings)
     except (FileExistsError, ValueError) as error:
@@ -53,10 +58,11 @@ def new(c, title):
 
 
 @task
-def deploy_config(c):
-    """Write deploy/nginx.conf from the one header definition in sitekit/headers.py."""
-    settings = site_build.load_settings(site_build.LOCAL_SETTINGS, None, None)
-    CONFIG["nginx_config"].write_text(headers.nginx_config(settings), "utf-8")
+def deploy_config(c: Context) -> None:
+    """Write deploy/nginx.conf from the one header definition in sitekit/publish/headers.py."""
+    settings, options = site_build.load_settings(site_build.LOCAL_SETTINGS)
+    config = headers.nginx_config(settings, read_stylesheet(settings, options))
+    CONFIG["nginx_config"].write_text(config, "utf-8")
     print(CONFIG["nginx_config"].relative_to(ROOT))
 
 
@@ -67,9 +73,11 @@ def deploy_config(c):
         "dry_run": "show what would be sent, send nothing",
     }
 )
-def publish(c, target, destination="", dry_run=False):
+def publish(c: Context, target: str = "", destination: str = "", dry_run: bool = False) -> None:
     """Build for production (SITEURL from the environment) and publish with rsync or to GitHub Pages."""
-    if target not in ("rsync", "github-pages"):
+    if not target:
+        raise Exit("error: say where to publish: --target rsync or --target github-pages", code=2)
+    if target not in PUBLISH_TARGETS:
         raise Exit(f"error: unknown target {target!r}; use rsync or github-pages", code=2)
     destination = destination or CONFIG["rsync_destination"]
     if target == "rsync" and not destination:
@@ -77,6 +85,8 @@ def publish(c, target, destination="", dry_run=False):
             "error: rsync needs --destination user@host:/path (or CONFIG['rsync_destination'])",
             code=2,
         )
+    if target == "rsync" and not shutil.which("rsync"):
+        raise Exit("error: rsync is not installed; install it (Debian: apt-get install rsync)", code=2)
     build(c, production=True)
     output = str(CONFIG["output"])
     if target == "rsync":
@@ -110,9 +120,9 @@ def publish(c, target, destination="", dry_run=False):
         "json": "also write the results to this file",
     }
 )
-def bench(c, articles=1000, json=""):
+def bench(c: Context, articles: int = 1000, json: str = "") -> None:
     """Time cold, production, one-edit and no-change builds of N articles against Pelican's default theme."""
-    from sitekit import bench as site_bench
+    from sitekit.devtools import bench as site_bench
 
     code = site_bench.main(["--articles", str(articles), *(["--json", json] if json else [])])
     if code:
@@ -120,16 +130,16 @@ def bench(c, articles=1000, json=""):
 
 
 @task
-def clean(c):
+def clean(c: Context) -> None:
     """Remove output/, Pelican's content cache and any leftover staging folders."""
     shutil.rmtree(CONFIG["output"], ignore_errors=True)
-    # .output.cache (see sitekit.build.cache_folder) and .output.staging-*/.old-*
+    # .output.cache (see sitekit.build.cache_root) and .output.staging-*/.old-*
     for leftover in ROOT.glob(f".{CONFIG['output'].name}.*"):
         shutil.rmtree(leftover, ignore_errors=True)
 
 
 @task(help={"port": "the port to listen on (default 8000)"})
-def serve(c, port=CONFIG["port"]):
+def serve(c: Context, port: int = CONFIG["port"]) -> None:
     """Serve output/ at http://127.0.0.1:8000 (build first)."""
     server = browser.make_server(CONFIG["output"], CONFIG["host"], int(port), quiet=False)
     print(f"Serving {CONFIG['output'].name}/ at http://{CONFIG['host']}:{port}/ (Ctrl-C stops)")
@@ -140,7 +150,7 @@ def serve(c, port=CONFIG["port"]):
 
 
 @task(help={"port": "the port to listen on (default 8000)"})
-def livereload(c, port=CONFIG["port"]):
+def livereload(c: Context, port: int = CONFIG["port"]) -> None:
     """Build, serve at http://127.0.0.1:8000, and rebuild and reload the browser on every change."""
     from livereload import Server
 
@@ -156,9 +166,18 @@ def livereload(c, port=CONFIG["port"]):
 
 
 @task(help={"article": "the slug of the article to shoot"})
-def screenshots(c, article=CONFIG["screenshot_article"]):
+def screenshots(c: Context, article: str = CONFIG["screenshot_article"]) -> None:
     """Save PNGs of the home page and an article at 375 and 1280 px, light and dark, in screenshots/."""
-    from playwright.sync_api import sync_playwright
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise Exit(
+            "error: screenshots need Playwright, which the test set-up installs: "
+            ".venv/bin/pip install -e '.[test]'",
+            code=1,
+        ) from None
+    if browser.chromium_path() is None:
+        raise Exit("error: screenshots need Chromium (Debian: apt-get install chromium)", code=1)
 
     code = _build()
     if code:

@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from conftest import ROOT
+from tests.support.pages import ROOT
 
 SCENARIOS = [
     "cold, local settings",

@@ -2,7 +2,7 @@
 
 import gzip
 
-from conftest import parse_html
+from tests.support.pages import parse_html
 
 FIRST_FLIGHT = 14_600  # bytes: 10 TCP segments of 1,460 bytes
 

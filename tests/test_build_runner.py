@@ -1,9 +1,10 @@
 """The build runner: strict about warnings, careful with the output folder."""
 
-from conftest import ROOT, leftovers, run_build
-
-from sitekit import build as site_build
-from sitekit.inline_css import csp_hash, minify
+from sitekit.plugins.inline_css import minify
+from sitekit.problems import PROJECT, one_line
+from sitekit.publish.headers import csp_hash
+from tests.support.build import leftovers, run_build
+from tests.support.pages import ROOT
 
 
 def write_article(folder, name, text):
@@ -45,13 +46,16 @@ def test_output_folder_may_not_hold_the_sources(tmp_path):
 
 
 def test_one_line_folds_messages_and_shortens_paths():
-    message = f"Could not process {site_build.PROJECT}/content/a.md\n  bad   date"
-    assert site_build.one_line(message) == "Could not process content/a.md; bad date"
+    message = f"Could not process {PROJECT}/content/a.md\n  bad   date"
+    assert one_line(message) == "Could not process content/a.md; bad date"
 
 
-def test_minify_keeps_meaning_and_hash_matches_csp_format():
-    css = "/* note */\nnav  a:hover ,\nli > p {\n  color : red;\n}\n"
-    assert minify(css) == "nav a:hover,li>p{color :red}"
+def test_minify_drops_comments_and_space_but_not_text_inside_strings():
+    css = '/* note */\nnav  a:hover ,\nli > p {\n  color : red;\n}\np::before { content: " , > ; "; }\n'
+    assert minify(css) == 'nav a:hover,li>p{color:red}p::before{content:" , > ; "}'
+
+
+def test_csp_hash_has_the_format_browsers_expect():
     assert csp_hash("a") == "'sha256-ypeBEsobvcr6wjGzmiPcTaeG7/gUfE5yuYB3ha/uSLs='"
 
 

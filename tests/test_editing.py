@@ -10,10 +10,11 @@ from datetime import date
 
 import feedparser
 import pytest
-from conftest import PRODUCTION_URL, ROOT, leftovers, parse_html, run_build, snapshot
 
 from sitekit import build as site_build
-from sitekit import scaffold
+from sitekit.devtools import scaffold
+from tests.support.build import leftovers, run_build, run_build_process, snapshot
+from tests.support.pages import PRODUCTION_URL, ROOT, parse_html
 
 EXPLODING_PLUGIN = """
 import time
@@ -105,8 +106,8 @@ def test_two_builds_of_the_same_input_are_byte_identical(tmp_path, production):
     args = ["--production"] if production else []
     env = {"SITEURL": PRODUCTION_URL}
     # Different hash seeds: set and dict order must not leak into the output.
-    first = run_build(*args, output=tmp_path / "one", env={**env, "PYTHONHASHSEED": "1"})
-    second = run_build(*args, output=tmp_path / "two", env={**env, "PYTHONHASHSEED": "2"})
+    first = run_build_process(*args, output=tmp_path / "one", env={**env, "PYTHONHASHSEED": "1"})
+    second = run_build_process(*args, output=tmp_path / "two", env={**env, "PYTHONHASHSEED": "2"})
     assert first.code == second.code == 0
     one, two = snapshot(first.output), snapshot(second.output)
     assert one.keys() == two.keys()
@@ -225,7 +226,7 @@ def test_drafts_are_previewed_locally_and_absent_from_production(tmp_path):
 
 def test_new_article_is_a_complete_draft_and_is_never_overwritten(tmp_path):
     (tmp_path / "content").mkdir()
-    settings = site_build.load_settings(site_build.LOCAL_SETTINGS, None, tmp_path / "content")
+    settings, _ = site_build.load_settings(site_build.LOCAL_SETTINGS, content=tmp_path / "content")
     path = scaffold.new_article("Stretches  for the Upper Back", settings, today=date(2026, 11, 21))
     assert path == tmp_path / "content" / "articles" / "stretches-for-the-upper-back.md"
     text = path.read_text()

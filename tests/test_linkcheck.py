@@ -1,8 +1,7 @@
 """The link checker finds what is broken, so a green link test means something."""
 
-from conftest import run_build
-
-from sitekit.linkcheck import Site, check_links
+from tests.support.build import run_build
+from tests.support.linkcheck import Site, check_links
 
 ARTICLE = """Title: Links
 Date: 2026-11-20

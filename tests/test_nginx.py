@@ -12,9 +12,10 @@ import urllib.request
 
 import brotli
 import pytest
-from conftest import PRODUCTION_URL, ROOT, page_paths, require_tool
 
-from sitekit import headers
+from sitekit.publish import headers
+from tests.support.pages import PRODUCTION_URL, ROOT, page_paths
+from tests.support.tools import require_tool
 
 pytestmark = pytest.mark.browser
 
@@ -143,7 +144,7 @@ def test_precompressed_twins_are_served(nginx, production, encoding, decompress)
     )
 
 
-def test_every_security_header_and_cache_policy(nginx, production, settings):
+def test_every_security_header_and_cache_policy(nginx, production, stylesheet):
     icon = next((production.output / "theme").glob("favicon.*.svg")).name
     expected_cache = {
         "/": headers.CACHE_REVALIDATE,
@@ -154,7 +155,7 @@ def test_every_security_header_and_cache_policy(nginx, production, settings):
     for path, cache_control in expected_cache.items():
         status, response_headers, _ = fetch(nginx + path)
         assert status == 200, path
-        for name, value in headers.security_headers(settings).items():
+        for name, value in headers.security_headers(stylesheet).items():
             assert response_headers[name] == value, (path, name)
         assert response_headers["Cache-Control"] == cache_control, path
     assert fetch(nginx + "/_headers")[0] == 404

@@ -1,11 +1,13 @@
 """Listings are paginated: no page grows with the number of articles, and every page is reachable."""
 
 import pytest
-from conftest import PRODUCTION_URL, audit, parse_html, run_build
 
-from sitekit import browser
-from sitekit.bench import generate_site
-from sitekit.linkcheck import check_links
+from sitekit.devtools import browser
+from sitekit.devtools.bench import generate_site
+from tests.support.browser import audit
+from tests.support.build import run_build
+from tests.support.linkcheck import check_links
+from tests.support.pages import PRODUCTION_URL, parse_html
 
 ARTICLES = 25  # three pages of ten on the home page and in the archives
 
@@ -74,9 +76,10 @@ def test_later_pages_are_accessible(chromium, tmp_path):
     context = chromium.new_context(viewport={"width": 375, "height": 800})
     with browser.serving(run.output) as served:
         problems = [
-            f"{path}: {p}"
+            f"{path} ({scheme}): {p}"
             for path in ("/page/2/", "/page/3/", "/archives/page/3/")
-            for p in audit(context, served + path, served)
+            for scheme, found in audit(context, served + path, served, ("light", "dark")).items()
+            for p in found
         ]
     context.close()
     assert problems == []

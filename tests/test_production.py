@@ -7,20 +7,21 @@ import xml.etree.ElementTree as ET
 import brotli
 import feedparser
 import pytest
-from conftest import (
+
+from sitekit.publish import headers
+from sitekit.publish.headers import csp_hash
+from sitekit.publish.precompress import TEXT_SUFFIXES
+from tests.support.build import run_build
+from tests.support.linkcheck import check_links
+from tests.support.pages import (
     ARTICLES,
     PREFIXED_URL,
     PRODUCTION_URL,
     ROOT,
     parse_html,
     read_article_source,
-    run_build,
+    url_path,
 )
-
-from sitekit import headers
-from sitekit.inline_css import csp_hash
-from sitekit.linkcheck import check_links, url_path
-from sitekit.precompress import TEXT_SUFFIXES
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -179,16 +180,16 @@ def test_every_text_file_has_gzip_and_brotli_twins(production):
         assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == data, path
 
 
-def test_headers_file_matches_the_one_definition(production, settings):
+def test_headers_file_matches_the_one_definition(production, settings, stylesheet):
     text = (production.output / "_headers").read_text()
-    assert text == headers.netlify_headers(settings)
-    for name, value in headers.security_headers(settings).items():
+    assert text == headers.netlify_headers(settings, stylesheet)
+    for name, value in headers.security_headers(stylesheet).items():
         assert f"  {name}: {value}" in text
     assert "/theme/*\n  Cache-Control: public, max-age=31536000, immutable" in text
 
 
-def test_csp_is_strict_and_allows_the_inline_css_by_hash(production, settings):
-    policy = headers.content_security_policy(settings)
+def test_csp_is_strict_and_allows_the_inline_css_by_hash(production, stylesheet):
+    policy = headers.content_security_policy(stylesheet)
     for directive in (
         "default-src 'none'",
         "base-uri 'none'",
@@ -201,12 +202,12 @@ def test_csp_is_strict_and_allows_the_inline_css_by_hash(production, settings):
     assert f"style-src {csp_hash(page.style.string)}" in policy
 
 
-def test_meta_csp_allows_exactly_the_pages_own_json_ld(production, settings):
+def test_meta_csp_allows_exactly_the_pages_own_json_ld(production, stylesheet):
     for path in pages_of(production):
         page = parse_html(path)
         blocks = [s.string for s in page.find_all("script", type="application/ld+json")]
         meta = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
-        assert meta == headers.content_security_policy(settings, for_meta=True, scripts=blocks), (
+        assert meta == headers.content_security_policy(stylesheet, for_meta=True, scripts=blocks), (
             path
         )
         assert "frame-ancestors" not in meta and "unsafe-inline" not in meta
@@ -215,9 +216,9 @@ def test_meta_csp_allows_exactly_the_pages_own_json_ld(production, settings):
             assert csp_hash(block) in meta
 
 
-def test_nginx_config_is_generated_from_the_same_definition(settings):
+def test_nginx_config_is_generated_from_the_same_definition(settings, stylesheet):
     committed = (ROOT / "deploy" / "nginx.conf").read_text()
-    assert committed == headers.nginx_config(settings), (
+    assert committed == headers.nginx_config(settings, stylesheet), (
         "deploy/nginx.conf is stale: run `invoke deploy-config`"
     )
 

@@ -1,9 +1,9 @@
 """The built site: both articles, their text, the theme's structure and its links."""
 
 import pytest
-from conftest import ARTICLES, parse_html, read_article_source
 
-from sitekit.linkcheck import check_links
+from tests.support.linkcheck import check_links
+from tests.support.pages import ARTICLES, parse_html, read_article_source
 
 
 def test_build_reports_success_and_no_problems(site):
@@ -78,10 +78,8 @@ def article_pages(site):
     }
 
 
-def test_article_pages_carry_notice_breadcrumb_neighbours_and_related(site):
-    from sitekit import build as site_build
-
-    notice = site_build.load_settings(site_build.LOCAL_SETTINGS, None, None)["HEALTH_NOTICE"]
+def test_article_pages_carry_notice_breadcrumb_neighbours_and_related(site, settings):
+    notice = settings["HEALTH_NOTICE"]
     pages = article_pages(site)
     for slug, page in pages.items():
         others = {f"/{other}/" for other in pages if other != slug}

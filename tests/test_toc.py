@@ -1,6 +1,7 @@
 """A table of contents and heading anchors for articles with three or more headings."""
 
-from conftest import parse_html, run_build
+from tests.support.build import run_build
+from tests.support.pages import parse_html
 
 HEADER = "Title: {title}\nDate: 2026-11-20\nCategory: Test\nSummary: S.\n\n"
 

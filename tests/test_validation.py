@@ -1,7 +1,8 @@
 """Bad input: every case fails the build with one clear line that names the file, and touches nothing."""
 
 import pytest
-from conftest import leftovers, run_build, snapshot
+
+from tests.support.build import leftovers, run_build, snapshot
 
 GOOD = "Title: Good\nDate: 2026-11-20\nCategory: Care\nSummary: A good article.\n\nSome text.\n"
 

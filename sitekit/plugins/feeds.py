@@ -6,10 +6,15 @@ are plain text, so "Why </script> breaks pages" must stay whole; the feed
 writer escapes it like any other text.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from pelican import signals
 
 
-def literal_titles(context, feed) -> None:
+def literal_titles(context: dict[str, Any], feed: Any) -> None:
+    # `feed_generated`: the feed is built and not yet written.
     domain = (context.get("FEED_DOMAIN") or context.get("SITEURL") or "").rstrip("/")
     by_url = {article.url: article for article in context.get("articles", [])}
     for item in feed.items:
@@ -18,5 +23,5 @@ def literal_titles(context, feed) -> None:
             item["title"] = by_url[path].title
 
 
-def register():
+def register() -> None:
     signals.feed_generated.connect(literal_titles)

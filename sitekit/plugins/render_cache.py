@@ -5,25 +5,30 @@ one-edit rebuild of 1,000 articles still renders 1,600 pages. This plugin
 swaps in a writer that gives each page a key, a hash of everything the page
 can show:
 
-- the theme's templates and the settings (the stylesheet and assets included);
+- everything besides content that shapes a page: our code and every loaded
+  plugin's, the theme (templates, stylesheet, static files), the settings and
+  the package versions (sitekit.inputs, computed once per build);
 - every value the page's template receives besides the settings: for an article,
   its HTML, metadata, neighbours and related articles; for a listing, the
   articles on that page; for pages that list everything, every article's
   metadata.
 
 When the key equals the one recorded for the same file by the last good build,
-that build's file is reused instead of rendering. The keys are recorded in the
-cache folder, and sitekit.build commits them only after it has swapped the new
-output into place, so they always describe the files in the output folder.
-Tests build incrementally and cold and require byte-identical output.
+and that file's bytes still have the digest recorded with it, the file is
+reused instead of rendering. The runner writes the keys (``commit``) only
+after it has swapped the new output into place, so they always describe the
+files in the output folder. Tests build incrementally and cold and require
+byte-identical output, and change a template filter to see it take effect.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from pelican import signals
 from pelican.contents import Content
@@ -31,8 +36,10 @@ from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
 
+from sitekit import state
+from sitekit.state import BuildState
+
 MANIFEST = "render-keys.json"
-PENDING = "render-keys.pending.json"
 # Content fields a page may show about an article it links to.
 SHOWN_FIELDS = (
     "title",
@@ -50,35 +57,14 @@ SHOWN_FIELDS = (
 IGNORED = {"output_file", "localsiteurl", "static_links", "generated_content", "static_content"}
 
 
-def _plain(value):
-    """A JSON-able, order-stable stand-in for a setting; None for what cannot be compared."""
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    return f"<{type(value).__name__}>"
-
-
 class Keys:
     """Computes page keys for one build, with per-object memos (objects do not change while writing)."""
 
-    def __init__(self, settings: dict) -> None:
-        theme = Path(settings["THEME"])
-        volatile = {"OUTPUT_PATH", "CACHE_PATH", "PATH", "FINAL_OUTPUT_PATH"}
-        digest = hashlib.sha256()
-        for template in sorted(theme.rglob("*")):
-            if template.is_file():
-                digest.update(
-                    template.relative_to(theme).as_posix().encode() + b"\0" + template.read_bytes()
-                )
-        stable = {k: _plain(v) for k, v in settings.items() if k.isupper() and k not in volatile}
-        digest.update(json.dumps(stable, sort_keys=True, default=str).encode())
-        self.base = digest.hexdigest()
+    def __init__(self, inputs: str) -> None:
+        self.base = inputs
         # id -> (the object, its digest). Holding the object keeps its id from
         # being reused by a later, different object during the build.
-        self._memo: dict[int, tuple[object, str]] = {}
+        self._memo: dict[tuple[int, object], tuple[object, str]] = {}
         self._shared: dict[int, tuple] = {}
 
     def of(self, value, depth: int = 0) -> str:
@@ -193,74 +179,66 @@ class _ReusingTemplate:
 
 
 class CachingWriter(Writer):
-    def __init__(self, output_path, settings=None):
+    def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
         super().__init__(output_path, settings=settings)
-        self.keys = Keys(settings)
-        self.previous_output = Path(settings.get("FINAL_OUTPUT_PATH") or output_path)
-        cache = Path(settings["CACHE_PATH"])
-        self.previous = _load(cache / MANIFEST)
-        self.pending_path = cache / PENDING
-        self.recorded: dict[str, str] = {}
-        self.reused = self.rendered = 0
+        self.build = state.of(settings)
+        self.keys = Keys(self.build.inputs)
+        self.previous = _load(self.build.cache / MANIFEST) if self.build.previous else {}
 
-    def write_file(self, name, template, context, *args, **kwargs):
+    def write_file(self, name: str, template: Any, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
         wrapped = _ReusingTemplate(template, self, context, kwargs)
         return super().write_file(name, wrapped, context, *args, **kwargs)
 
-    def render(self, template, localcontext: dict, key: str) -> str:
+    def render(self, template: Any, localcontext: dict[str, Any], key: str) -> str:
         name = localcontext["output_file"]
-        self.recorded[name] = key
-        previous_file = self.previous_output / name
-        if self.previous.get(name) == key and previous_file.is_file():
-            self.reused += 1
-            return previous_file.read_text("utf-8")
-        self.rendered += 1
-        return template.render(localcontext)
+        text = self._reused(name, key)
+        if text is None:
+            self.build.rendered += 1
+            text = template.render(localcontext)
+        else:
+            self.build.reused += 1
+        self.build.page_keys[name] = [key, _digest(text.encode("utf-8"))]
+        return text
 
-    def save_pending(self) -> None:
-        self.pending_path.parent.mkdir(parents=True, exist_ok=True)
-        self.pending_path.write_text(json.dumps(self.recorded, sort_keys=True), "utf-8")
+    def _reused(self, name: str, key: str) -> str | None:
+        """The last good build's file, if its key matches and its bytes are as that build wrote them."""
+        recorded = self.previous.get(name)
+        if not recorded or recorded[0] != key:
+            return None
+        try:
+            data = (self.build.previous / name).read_bytes()
+        except OSError:
+            return None
+        return data.decode("utf-8") if _digest(data) == recorded[1] else None
 
 
-def _load(path: Path) -> dict:
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _load(path: Path) -> dict[str, list[str]]:
     try:
         return json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return {}
 
 
-def commit(cache_path: Path) -> None:
-    """Called once the new output is in place: its keys now describe the output folder."""
-    pending = Path(cache_path) / PENDING
-    if pending.exists():
-        pending.replace(Path(cache_path) / MANIFEST)
+def commit(build: BuildState) -> None:
+    """Called once the new output is in place: its keys now describe the output folder.
+
+    Caches made for other code or settings are removed: they can never match again.
+    """
+    build.cache.mkdir(parents=True, exist_ok=True)
+    (build.cache / MANIFEST).write_text(json.dumps(build.page_keys, sort_keys=True), "utf-8")
+    for other in build.cache.parent.iterdir():
+        if other != build.cache:
+            shutil.rmtree(other, ignore_errors=True)
 
 
-def discard(cache_path: Path) -> None:
-    (Path(cache_path) / PENDING).unlink(missing_ok=True)
+def provide_writer(pelican: Any) -> type[Writer]:
+    # `get_writer`: Pelican instantiates the class it is given.
+    return CachingWriter
 
 
-_writers: list[CachingWriter] = []
-
-
-def provide_writer(pelican):
-    # Pelican instantiates the class itself; remember the instance to save its keys.
-    class _Writer(CachingWriter):
-        def __init__(self, output_path, settings=None):
-            super().__init__(output_path, settings=settings)
-            _writers.append(self)
-
-    return _Writer
-
-
-def save_keys(pelican) -> None:
-    while _writers:
-        writer = _writers.pop()
-        writer.save_pending()
-        # Read by sitekit.build for its summary line.
-        pelican.settings["RENDER_STATS"] = {"rendered": writer.rendered, "reused": writer.reused}
-
-
-def register():
+def register() -> None:
     signals.get_writer.connect(provide_writer)
-    signals.finalized.connect(save_keys)

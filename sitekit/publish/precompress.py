@@ -29,16 +29,19 @@ def text_files(output: Path) -> list[Path]:
     return sorted(p for p in output.rglob("*") if p.suffix in TEXT_SUFFIXES and p.is_file())
 
 
+DECOMPRESS = {".gz": gzip.decompress, ".br": brotli.decompress}
+
+
 def compress_one(path: Path) -> int:
     """Write both twins of one file; return the bytes written."""
     data = path.read_bytes()
     twins = {
-        ".gz": (zopfli.gzip.compress(data), gzip.decompress),
-        ".br": (brotli.compress(data, mode=brotli.MODE_TEXT, quality=11), brotli.decompress),
+        ".gz": zopfli.gzip.compress(data),
+        ".br": brotli.compress(data, mode=brotli.MODE_TEXT, quality=11),
     }
     written = 0
-    for suffix, (blob, decompress) in twins.items():
-        if decompress(blob) != data:
+    for suffix, blob in twins.items():
+        if DECOMPRESS[suffix](blob) != data:
             raise ValueError(f"{path}: the {suffix} twin does not decompress to the original")
         path.with_name(path.name + suffix).write_bytes(blob)
         written += len(blob)
@@ -46,22 +49,26 @@ def compress_one(path: Path) -> int:
 
 
 def reuse_twins(path: Path, output: Path, previous: Path | None) -> bool:
-    """Link the last build's twins when this file's bytes did not change; say whether it did."""
+    """Link the last build's twins when this file's bytes did not change; say whether it did.
+
+    The previous output is read back, so each twin is checked to decompress to
+    this file's bytes before it is trusted.
+    """
     if previous is None:
         return False
     before = previous / path.relative_to(output)
-    twins = [before.with_name(before.name + suffix) for suffix in TWIN_SUFFIXES]
-    if (
-        not (before.is_file() and all(t.is_file() for t in twins))
-        or before.read_bytes() != path.read_bytes()
-    ):
+    twins = {suffix: before.with_name(before.name + suffix) for suffix in TWIN_SUFFIXES}
+    if not (before.is_file() and all(t.is_file() for t in twins.values())):
         return False
-    for twin in twins:
+    data = path.read_bytes()
+    if before.read_bytes() != data:
+        return False
+    if any(DECOMPRESS[suffix](twin.read_bytes()) != data for suffix, twin in twins.items()):
+        return False
+    for twin in twins.values():
         target = path.with_name(twin.name)
         try:
-            os.link(
-                twin, target
-            )  # the old folder is deleted after the swap; the link keeps the bytes
+            os.link(twin, target)  # the old folder is deleted after the swap; the link keeps the bytes
         except OSError:
             shutil.copyfile(twin, target)
     return True

@@ -1,4 +1,4 @@
-"""Check that every internal link in a built site resolves.
+"""Check that every internal link in a built site resolves (used by the tests).
 
 Every ``href`` and ``src`` in every HTML and XML file (plus sitemap ``<loc>``
 and RSS ``<link>`` text) that points inside the site must name a file in the
@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
-from bs4 import BeautifulSoup
+from tests.support.pages import parse_html, url_path
 
 # Stands in for the site's address when it has none (local builds use root-relative URLs).
 _PLACEHOLDER_SITE = "https://site.invalid"
@@ -28,10 +28,6 @@ class BrokenLink:
 
     def __str__(self) -> str:
         return f"{self.source}: {self.url} ({self.reason})"
-
-
-def parse_html(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_bytes(), "html5lib")
 
 
 def html_links(path: Path) -> list[str]:
@@ -52,11 +48,6 @@ def xml_links(path: Path) -> list[str]:
         if local_name in _XML_TEXT_LINKS and element.text and element.text.strip():
             links.append(element.text.strip())
     return links
-
-
-def url_path(output: Path, page: Path) -> str:
-    """A page's address below the site's root: `tag/x/index.html` is `tag/x/`."""
-    return page.relative_to(output).as_posix().removesuffix("index.html")
 
 
 class Site:

@@ -21,8 +21,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sitekit.build import PROJECT
-from sitekit.validate import parse
+from sitekit.build.settings import PROJECT
+from sitekit.sources.validate import Source, parse
 
 CATEGORIES = 10
 TAGS = 20
@@ -64,12 +64,18 @@ class Measurement:
         return self.peak_rss_mb / self.reference_peak_rss_mb if self.reference_peak_rss_mb else None
 
 
+def published_articles(folder: Path) -> list[Source]:
+    """The real articles to copy from: drafts (such as `invoke new` makes) hold placeholders."""
+    sources = [parse(p, p.read_text("utf-8"), p.name) for p in sorted(folder.glob("*.md"))]
+    published = [s for s in sources if s.value("status").lower() != "draft"]
+    if not published:
+        raise SystemExit(f"error: {folder} holds no published article to generate the bench site from")
+    return published
+
+
 def generate_site(content: Path, count: int) -> list[Path]:
     """Write `count` valid articles made from the real ones; return their paths."""
-    sources = [
-        parse(p, p.read_text("utf-8"), p.name)
-        for p in sorted((PROJECT / "content" / "articles").glob("*.md"))
-    ]
+    sources = published_articles(PROJECT / "content" / "articles")
     folder = content / "articles"
     folder.mkdir(parents=True, exist_ok=True)
     start = datetime(2020, 1, 1)

@@ -22,6 +22,8 @@ import markdown
 from markdown.extensions.meta import META_MORE_RE, META_RE
 from pelican.utils import get_date, slugify
 
+from sitekit.problems import Problem, display_path
+
 REQUIRED = ("title", "date", "category", "summary")
 # Every field Pelican or this theme understands; a near miss is probably a typo.
 KNOWN = (
@@ -48,17 +50,6 @@ _INTERNAL_LINK = re.compile(r"[{|](filename|static|attach)[}|]([^\s)\"'<>]+)")
 _DATE_FORMAT_HINT = (
     "Write it as YYYY-MM-DD (for example 2026-11-21), optionally followed by a time such as 09:30."
 )
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    path: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
 
 
 @dataclass
@@ -297,10 +288,3 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
             )
     return sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))
 
-
-def display_path(path: Path, relative_to: Path | None = None) -> str:
-    """The path as an editor should read it: relative to the working folder when it is below it."""
-    try:
-        return path.resolve().relative_to((relative_to or Path.cwd()).resolve()).as_posix()
-    except ValueError:
-        return str(path)

@@ -7,15 +7,19 @@ the number of articles. Here each article looks only at a window of its
 neighbours in each tag's date-ordered list, so the work is linear.
 """
 
+from __future__ import annotations
+
 from collections import Counter, defaultdict
+from typing import Any
 
 from pelican import signals
 
-DEFAULT_MAX = 3
+from sitekit import state
 
 
-def set_related(generator) -> None:
-    limit = generator.settings.get("RELATED_POSTS_MAX", DEFAULT_MAX)
+def set_related(generator: Any) -> None:
+    # `article_generator_finalized`: every article is read, none is written yet.
+    limit = state.of(generator.settings).options.related_max
     window = 2 * limit
     articles = generator.articles  # newest first, then by slug (Pelican sorts by slug before date)
     rank = {id(article): n for n, article in enumerate(articles)}
@@ -38,12 +42,12 @@ def set_related(generator) -> None:
         article.related_posts = [articles[rank[other]] for other in best]
 
 
-def _keys(article):
+def _keys(article: Any) -> list[tuple[str, str]]:
     keys = [("tag", tag.name) for tag in getattr(article, "tags", [])]
     if getattr(article, "category", None):
         keys.append(("category", article.category.name))
     return keys
 
 
-def register():
+def register() -> None:
     signals.article_generator_finalized.connect(set_related)

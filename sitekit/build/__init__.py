@@ -1,0 +1,174 @@
+"""Stage 3: the build runner, the one way every caller builds (`invoke build`, tests, bench).
+
+1. Read the settings (build.settings) and check the sources (sitekit.sources).
+2. Run Pelican with our plugins in-process, into a staging folder beside the
+   output folder. Any warning or error that Pelican or a plugin logs fails the
+   build, each printed on one line, with no traceback.
+3. Run the publishing steps (sitekit.publish) on the staging folder.
+4. Swap the staging folder into place (build.staging): a failed build leaves
+   the previous output untouched.
+
+Run it as ``python -m sitekit.build [--production] [--output DIR] [--content DIR]``.
+docs/architecture.md shows the whole pipeline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitekit import inputs, publish, state
+from sitekit.build import logs, staging
+from sitekit.build.settings import (
+    LOCAL_SETTINGS,
+    PRODUCTION_SETTINGS,
+    PROJECT,
+    SettingsError,
+    check_output_path,
+    load_settings,
+)
+from sitekit.plugins import render_cache
+from sitekit.problems import display_path, one_line
+from sitekit.sources.validate import validate
+
+__all__ = [
+    "LOCAL_SETTINGS",
+    "PRODUCTION_SETTINGS",
+    "PROJECT",
+    "BuildResult",
+    "SettingsError",
+    "build",
+    "load_settings",
+    "main",
+]
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    pages: int = 0
+    rendered: int = 0
+    reused: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def cache_root(output: Path) -> Path:
+    """Where the caches live: beside the output folder, never inside it."""
+    return output.parent / f".{output.name}.cache"
+
+
+def build(
+    settings_file: Path = LOCAL_SETTINGS,
+    output: Path | None = None,
+    content: Path | None = None,
+) -> BuildResult:
+    """Build the site; raise SettingsError if it cannot start."""
+    from pelican import Pelican
+
+    started = time.perf_counter()
+    # Collect from the start: Pelican already logs warnings while reading settings.
+    with logs.collected_warnings() as messages:
+        settings, options = load_settings(Path(settings_file), output, content)
+        output = Path(settings["OUTPUT_PATH"])
+        check_output_path(output, settings, Path(settings_file))
+        result = BuildResult(output=output)
+        problems = validate(settings, Path.cwd())
+        if problems:
+            result.problems = [str(p) for p in problems]
+            result.seconds = time.perf_counter() - started
+            return result
+        staging.remove_leftovers(output)
+        folder = staging.new_staging_folder(output)
+        settings["OUTPUT_PATH"] = str(folder)
+        # The swap replaces the folder as a whole; Pelican must never empty it first.
+        settings["DELETE_OUTPUT_DIRECTORY"] = False
+        build_state = state.BuildState(
+            options=options,
+            output=output,
+            cache=cache_root(output),
+            previous=output if output.is_dir() else None,
+        )
+        settings[state.STATE_KEY] = build_state
+        try:
+            try:
+                logs.fresh_pelican()
+                pelican = Pelican(settings)
+                # Keyed by everything that shapes the output, our plugins' code included.
+                build_state.inputs = inputs.digest(settings, pelican.plugins)
+                build_state.cache = cache_root(output) / build_state.inputs[:16]
+                settings["CACHE_PATH"] = str(build_state.cache)
+                pelican.run()
+                if not messages:
+                    messages += [str(p) for p in publish.run(folder, settings, build_state)]
+            except Exception as error:
+                messages.append(one_line(describe_exception(error)))
+            result.problems = list(messages)
+            result.pages = sum(1 for _ in folder.rglob("*.html"))
+            result.rendered, result.reused = build_state.rendered, build_state.reused
+            if result.ok:
+                staging.swap_into_place(folder, output)
+                render_cache.commit(build_state)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def describe_exception(error: Exception) -> str:
+    """Say what stopped the build, naming the file and line when there is one."""
+    where = ""
+    filename = getattr(error, "filename", None)
+    if filename:
+        where = f"{filename}"
+        if getattr(error, "lineno", None):
+            where += f", line {error.lineno}"
+        where += ": "
+    return f"the build stopped: {where}{type(error).__name__}: {error}"
+
+
+def report(result: BuildResult) -> int:
+    """Print the outcome as `invoke build` shows it; return the exit status."""
+    if not result.ok:
+        for problem in result.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(
+            f"Build failed with {len(result.problems)} problem(s); "
+            f"{display_path(result.output)}/ was left as it was.",
+            file=sys.stderr,
+        )
+        return 1
+    reused = f" ({result.reused} unchanged files reused)" if result.reused else ""
+    print(
+        f"Built {result.pages} pages into {display_path(result.output)}/ "
+        f"in {result.seconds:.2f} s{reused}."
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sitekit.build", description=__doc__.split("\n")[0])
+    parser.add_argument("--production", action="store_true", help="use publishconf.py")
+    parser.add_argument("--settings", type=Path, help="a settings file (default: pelicanconf.py)")
+    parser.add_argument("--output", type=Path, help="the output folder (default: from the settings)")
+    parser.add_argument("--content", type=Path, help="the content folder (default: from the settings)")
+    args = parser.parse_args(argv)
+
+    settings_file = args.settings or (PRODUCTION_SETTINGS if args.production else LOCAL_SETTINGS)
+    try:
+        result = build(settings_file, output=args.output, content=args.content)
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Build interrupted; the output folder was left as it was.", file=sys.stderr)
+        return 130
+    return report(result)

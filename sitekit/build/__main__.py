@@ -1,0 +1,5 @@
+import sys
+
+from sitekit.build import main
+
+sys.exit(main())

@@ -1,0 +1,60 @@
+"""Build into a staging folder beside the output, and swap it in only when all went well.
+
+Pelican writes file by file and can empty the output first
+(DELETE_OUTPUT_DIRECTORY); a failed or interrupted build must leave the
+previous output exactly as it was.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+
+def new_staging_folder(output: Path) -> Path:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.staging-"))
+
+
+def remove_leftovers(output: Path) -> None:
+    """Staging folders and retired outputs of builds that were killed before they could clean up."""
+    for pattern in (f".{output.name}.staging-*", f".{output.name}.old-*"):
+        for leftover in output.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def swap_into_place(staging: Path, output: Path) -> None:
+    """Replace `output` with `staging`: two renames, the old copy removed last.
+
+    The standard library has no atomic exchange of two folders; an interrupt
+    between the renames leaves the old output under a `.old-` name, which the
+    next build removes.
+    """
+    retired = None
+    if output.exists():
+        retired = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.old-"))
+        retired.rmdir()
+        output.rename(retired)
+    staging.rename(output)
+    if retired is not None:
+        delete_later(retired)
+
+
+def delete_later(folder: Path) -> None:
+    """Delete the retired output without waiting: the new one is already in place.
+
+    If the deletion is cut short, the next build removes what is left.
+    """
+    rm = shutil.which("rm")
+    if rm is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    subprocess.Popen(
+        [rm, "-rf", "--", str(folder)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )

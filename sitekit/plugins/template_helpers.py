@@ -1,0 +1,53 @@
+"""Template helpers for search-engine and social metadata.
+
+- the ``json_ld`` filter turns a dict into the body of a JSON-LD script block.
+  It escapes ``<``, ``>`` and ``&`` as JSON unicode escapes, so no title or
+  summary can close the block early (``</script>``) or start markup inside it;
+- the ``url_path`` filter turns the file a page is written to into its address
+  below SITEURL (``tag/x/index.html`` is ``tag/x/``);
+- with the ``csp_meta`` option, the ``csp_meta_policy`` global gives a page's
+  ``<meta>`` Content-Security-Policy (publish.headers).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from markupsafe import Markup
+from pelican import signals
+
+from sitekit import state
+from sitekit.publish.headers import content_security_policy
+
+_UNSAFE_IN_SCRIPT = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
+
+
+def json_ld(data: dict[str, Any]) -> Markup:
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    for char, escape in _UNSAFE_IN_SCRIPT.items():
+        text = text.replace(char, escape)
+    return Markup(text)  # safe: every character that could end the block is escaped
+
+
+def url_path(output_file: str) -> str:
+    """The address below SITEURL of the page written to `output_file`."""
+    return output_file.removesuffix("index.html")
+
+
+def add_helpers(generator: Any) -> None:
+    # `generator_init`: each generator has its own Jinja environment.
+    settings = generator.settings
+    build = state.of(settings)
+    generator.env.filters["json_ld"] = json_ld
+    generator.env.filters["url_path"] = url_path
+    if build.options.csp_meta:
+
+        def csp_meta_policy(scripts: tuple[str, ...] = ()) -> str:
+            return content_security_policy(build.stylesheet, for_meta=True, scripts=scripts)
+
+        generator.env.globals["csp_meta_policy"] = csp_meta_policy
+
+
+def register() -> None:
+    signals.generator_init.connect(add_helpers)

@@ -1,0 +1,118 @@
+"""What our build steps share, defined once and typed.
+
+Pelican hands every plugin its settings and nothing else, so the settings are
+the only channel between the runner, the plugins and the publishing steps. We
+use exactly two keys of it, both named here:
+
+- ``SITEKIT`` (written in ``pelicanconf.py`` / ``publishconf.py``): the options
+  of our own plugins and steps, a plain dict. ``Options`` below holds every
+  option with its one default; an unknown key is an error, with a suggestion.
+- ``SITEKIT_STATE`` (set by the runner, never by hand): the ``BuildState`` of
+  the build under way, which the plugins fill in and the publishing steps read.
+
+Nothing else is passed through settings, and no module keeps state of its own
+between builds.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+OPTIONS_KEY = "SITEKIT"
+STATE_KEY = "SITEKIT_STATE"
+
+
+class OptionsError(ValueError):
+    """The SITEKIT setting names an option that does not exist, or has a wrong type."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """Every option of our plugins and publishing steps, with its default."""
+
+    # plugins.inline_css: the one stylesheet, below THEME, inlined into every page.
+    stylesheet: str = "css/site.css"
+    # plugins.toc: an article gets a table of contents from this many headings.
+    toc_min_headings: int = 3
+    # plugins.related: how many related articles an article lists.
+    related_max: int = 3
+    # plugins.reading_time: words read per minute.
+    words_per_minute: int = 250
+    # build: refuse to start unless SITEURL is an absolute https:// address.
+    require_https_siteurl: bool = False
+    # plugins.assets + publish.fingerprints: hashed names for theme/static files.
+    fingerprint_assets: bool = False
+    # plugins.template_helpers: a <meta> Content-Security-Policy on every page.
+    csp_meta: bool = False
+    # publish.headers: where to write Netlify/Cloudflare's headers file ("" for none).
+    headers_file: str = ""
+    # publish.sitemap: where to write the sitemap ("" for none).
+    sitemap: str = ""
+    # publish.precompress: .gz and .br twins of every text file.
+    precompress: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> Options:
+        given = settings.get(OPTIONS_KEY) or {}
+        if not isinstance(given, dict):
+            raise OptionsError(f"{OPTIONS_KEY} must be a dict of options, not {type(given).__name__}")
+        known = {f.name: f for f in fields(cls)}
+        for name, value in given.items():
+            if name not in known:
+                guess = difflib.get_close_matches(str(name), known, n=1)
+                hint = f" Did you mean '{guess[0]}'?" if guess else ""
+                raise OptionsError(f"{OPTIONS_KEY} has an unknown option '{name}'.{hint}")
+            expected = type(getattr(cls(), name))
+            if type(value) is not expected:
+                raise OptionsError(
+                    f"{OPTIONS_KEY}['{name}'] must be a {expected.__name__}, not {value!r}"
+                )
+        return cls(**given)
+
+
+@dataclass
+class BuildState:
+    """One build's shared values. The runner creates it; the comments say who fills what."""
+
+    options: Options
+    # The folder the finished build is swapped into; Pelican itself writes to a staging folder.
+    output: Path
+    # This build's cache folder (Pelican's content cache and our page keys).
+    cache: Path
+    # The last good output, whose unchanged files may be reused; None on a cold build.
+    previous: Path | None
+    # A digest of everything besides content that shapes a page (sitekit.inputs).
+    inputs: str = ""
+    # plugins.inline_css: the minified stylesheet, exactly as inlined.
+    stylesheet: str = ""
+    # plugins.assets: name below theme/static -> URL path below SITEURL.
+    assets: dict[str, str] = field(default_factory=dict)
+    # plugins.written: every page written (path below the output) -> its newest date.
+    written: dict[str, datetime | None] = field(default_factory=dict)
+    # plugins.render_cache: page keys of this build, and how many pages were rendered or reused.
+    page_keys: dict[str, str] = field(default_factory=dict)
+    rendered: int = 0
+    reused: int = 0
+
+
+def of(settings: dict[str, Any]) -> BuildState:
+    """The state of the build these settings belong to.
+
+    A build run by Pelican alone (not through sitekit.build) gets a fresh state
+    on first use, so every plugin also works there.
+    """
+    state = settings.get(STATE_KEY)
+    if state is None:
+        output = Path(settings["OUTPUT_PATH"])
+        state = BuildState(
+            options=Options.from_settings(settings),
+            output=output,
+            cache=Path(settings.get("CACHE_PATH") or output.parent / ".cache"),
+            previous=None,
+        )
+        settings[STATE_KEY] = state
+    return state

@@ -1,0 +1,81 @@
+"""Build a site from a test: in-process, exactly as `invoke build` does, or in a process of its own."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitekit import build as site_build
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+    output: Path
+
+
+@contextlib.contextmanager
+def environment(env: dict[str, str] | None):
+    """Set environment variables for the duration of the block (publishconf.py reads SITEURL)."""
+    saved = {name: os.environ.get(name) for name in env or {}}
+    os.environ.update(env or {})
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def run_build(*args, output, env=None) -> Run:
+    """Build in this process through sitekit.build's command line, as `invoke build` does."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    argv = ["--output", str(output), *map(str, args)]
+    with environment(env), contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = site_build.main(argv)
+    return Run(code, stdout.getvalue(), stderr.getvalue(), Path(output))
+
+
+def run_build_process(*args, output, env=None, **popen) -> Run:
+    """Build in a process of its own: for what only a process shows (hash seeds, signals, imports)."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "sitekit.build", "--output", str(output), *map(str, args)],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+        **popen,
+    )
+    return Run(completed.returncode, completed.stdout, completed.stderr, Path(output))
+
+
+def snapshot(folder: Path) -> dict[Path, bytes]:
+    """Every file below `folder` and its bytes."""
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def differences(expected: dict[Path, bytes], actual: dict[Path, bytes]) -> list[str]:
+    """What differs between two snapshots, by path."""
+    missing = [f"missing {p}" for p in expected.keys() - actual.keys()]
+    extra = [f"extra {p}" for p in actual.keys() - expected.keys()]
+    changed = [f"changed {p}" for p in expected.keys() & actual.keys() if expected[p] != actual[p]]
+    return sorted(missing + extra + changed)
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Staging folders a build left behind (retired outputs are deleted in the background)."""
+    return sorted(p.name for p in folder.iterdir() if re.match(r"\.output\.staging-", p.name))
