@@ -86,7 +86,9 @@ def publish(c: Context, target: str = "", destination: str = "", dry_run: bool =
             code=2,
         )
     if target == "rsync" and not shutil.which("rsync"):
-        raise Exit("error: rsync is not installed; install it (Debian: apt-get install rsync)", code=2)
+        raise Exit(
+            "error: rsync is not installed; install it (Debian: apt-get install rsync)", code=2
+        )
     build(c, production=True)
     output = str(CONFIG["output"])
     if target == "rsync":

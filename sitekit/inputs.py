@@ -74,7 +74,9 @@ def digest(settings: dict[str, Any], plugin_modules: Iterable[Any] = ()) -> str:
     theme = Path(settings["THEME"])
     for path in _files(theme, "*"):
         add(f"theme:{path.relative_to(theme).as_posix()}", path.read_bytes())
-    stable = {k: plain(v) for k, v in settings.items() if k.isupper() and k not in VOLATILE_SETTINGS}
+    stable = {
+        k: plain(v) for k, v in settings.items() if k.isupper() and k not in VOLATILE_SETTINGS
+    }
     add("settings", json.dumps(stable, sort_keys=True).encode())
     add("versions", "\n".join(versions()).encode())
     return sha.hexdigest()

@@ -59,7 +59,9 @@ class Options:
     def from_settings(cls, settings: dict[str, Any]) -> Options:
         given = settings.get(OPTIONS_KEY) or {}
         if not isinstance(given, dict):
-            raise OptionsError(f"{OPTIONS_KEY} must be a dict of options, not {type(given).__name__}")
+            raise OptionsError(
+                f"{OPTIONS_KEY} must be a dict of options, not {type(given).__name__}"
+            )
         known = {f.name: f for f in fields(cls)}
         for name, value in given.items():
             if name not in known:

@@ -17,8 +17,9 @@ def audits(chromium, served, site):
     found = {(width, scheme): [] for width in WIDTHS for scheme in SCHEMES}
     for width in WIDTHS:
         context = chromium.new_context(viewport={"width": width, "height": 800})
+        page = context.new_page()
         for path in page_paths(site.output):
-            for scheme, problems in audit(context, served + path, served, SCHEMES).items():
+            for scheme, problems in audit(page, served + path, served, SCHEMES).items():
                 found[width, scheme] += [f"{path}: {p}" for p in problems]
         context.close()
     return found

@@ -74,11 +74,12 @@ def test_later_pages_are_accessible(chromium, tmp_path):
     run = run_build("--content", tmp_path / "content", output=tmp_path / "output")
     assert run.code == 0, run.stderr
     context = chromium.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
     with browser.serving(run.output) as served:
         problems = [
             f"{path} ({scheme}): {p}"
             for path in ("/page/2/", "/page/3/", "/archives/page/3/")
-            for scheme, found in audit(context, served + path, served, ("light", "dark")).items()
+            for scheme, found in audit(page, served + path, served, ("light", "dark")).items()
             for p in found
         ]
     context.close()

@@ -15,7 +15,10 @@ from tests.support.pages import ROOT
         (["--target", "ftp"], "unknown target 'ftp'; use rsync or github-pages"),
         (["--target", "rsync"], "rsync needs --destination"),
         ([], "say where to publish: --target rsync or --target github-pages"),
-        (["--target", "rsync", "--destination", "h:/x", "--no-such-path"], "rsync is not installed"),
+        (
+            ["--target", "rsync", "--destination", "h:/x", "--no-such-path"],
+            "rsync is not installed",
+        ),
     ],
 )
 def test_publish_refuses_bad_arguments(args, message):

@@ -45,7 +45,11 @@ def report(site, production, tmp_path_factory):
     messages = json.loads(completed.stderr or '{"messages": []}')["messages"]
     found = {path.resolve(): [] for paths in files.values() for path in paths}
     for m in messages:
-        if m["type"] == "error" or m.get("subType") == "warning" or m["type"] == "non-document-error":
+        if (
+            m["type"] == "error"
+            or m.get("subType") == "warning"
+            or m["type"] == "non-document-error"
+        ):
             line = f"{m.get('lastLine')}: {m['type']}/{m.get('subType', '')}: {m['message']}"
             checked = Path(unquote(urlsplit(m.get("url", "")).path)).resolve()
             found.setdefault(checked, []).append(line)

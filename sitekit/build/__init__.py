@@ -155,11 +155,17 @@ def report(result: BuildResult) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sitekit.build", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m sitekit.build", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--production", action="store_true", help="use publishconf.py")
     parser.add_argument("--settings", type=Path, help="a settings file (default: pelicanconf.py)")
-    parser.add_argument("--output", type=Path, help="the output folder (default: from the settings)")
-    parser.add_argument("--content", type=Path, help="the content folder (default: from the settings)")
+    parser.add_argument(
+        "--output", type=Path, help="the output folder (default: from the settings)"
+    )
+    parser.add_argument(
+        "--content", type=Path, help="the content folder (default: from the settings)"
+    )
     args = parser.parse_args(argv)
 
     settings_file = args.settings or (PRODUCTION_SETTINGS if args.production else LOCAL_SETTINGS)

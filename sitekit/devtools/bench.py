@@ -69,7 +69,9 @@ def published_articles(folder: Path) -> list[Source]:
     sources = [parse(p, p.read_text("utf-8"), p.name) for p in sorted(folder.glob("*.md"))]
     published = [s for s in sources if s.value("status").lower() != "draft"]
     if not published:
-        raise SystemExit(f"error: {folder} holds no published article to generate the bench site from")
+        raise SystemExit(
+            f"error: {folder} holds no published article to generate the bench site from"
+        )
     return published
 
 
@@ -177,7 +179,7 @@ def bench(count: int, workdir: Path) -> list[Measurement]:
             middle.read_text("utf-8") + "\nOne more sentence, added for the benchmark.\n", "utf-8"
         )
 
-    def median_of(runs) -> Measurement:
+    def median_of(runs: list[Measurement]) -> Measurement:
         return sorted(runs, key=lambda m: m.seconds)[len(runs) // 2]
 
     local, production, ref = workdir / "local", workdir / "production", workdir / "reference"

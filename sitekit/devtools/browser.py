@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import shutil
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 CHROMIUM = "/usr/bin/chromium"
 # The network here is closed: without these, Chromium keeps trying to phone home.
@@ -30,17 +32,19 @@ def chromium_path() -> str | None:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
-def make_server(folder: Path, host: str = "127.0.0.1", port: int = 0, quiet: bool = True):
+def make_server(
+    folder: Path, host: str = "127.0.0.1", port: int = 0, quiet: bool = True
+) -> ThreadingHTTPServer:
     handler = partial(_QuietHandler if quiet else SimpleHTTPRequestHandler, directory=str(folder))
     return ThreadingHTTPServer((host, port), handler)
 
 
 @contextmanager
-def serving(folder: Path):
+def serving(folder: Path) -> Iterator[str]:
     """Serve `folder` on a free loopback port for the duration of the block; yields its URL."""
     server = make_server(folder)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -52,6 +56,6 @@ def serving(folder: Path):
         server.server_close()
 
 
-def launch(playwright):
+def launch(playwright: Any) -> Any:
     """Debian's Chromium, headless, through Playwright."""
     return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)

@@ -67,7 +67,7 @@ class Keys:
         self._memo: dict[tuple[int, object], tuple[object, str]] = {}
         self._shared: dict[int, tuple] = {}
 
-    def of(self, value, depth: int = 0) -> str:
+    def of(self, value: Any, depth: int = 0) -> str:
         if isinstance(value, (str, int, float, bool, datetime, date)) or value is None:
             return self._compute(value, depth)
         memo_key = (id(value), depth == 0)
@@ -77,7 +77,7 @@ class Keys:
         self._memo[memo_key] = (value, result)
         return result
 
-    def _compute(self, value, depth: int) -> str:
+    def _compute(self, value: Any, depth: int) -> str:
         if isinstance(value, Content):
             return self.article(value, full=depth == 0)
         if isinstance(value, URLWrapper):
@@ -155,14 +155,16 @@ class Keys:
         )
 
 
-def _hash(*parts) -> str:
+def _hash(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
 
 
 class _ReusingTemplate:
     """Stands in for a Jinja template: renders only when the page's key changed."""
 
-    def __init__(self, template, writer: CachingWriter, context: dict, kwargs: dict) -> None:
+    def __init__(
+        self, template: Any, writer: CachingWriter, context: dict[str, Any], kwargs: dict[str, Any]
+    ) -> None:
         self.template = template
         self.writer = writer
         self.context = context
@@ -185,7 +187,9 @@ class CachingWriter(Writer):
         self.keys = Keys(self.build.inputs)
         self.previous = _load(self.build.cache / MANIFEST) if self.build.previous else {}
 
-    def write_file(self, name: str, template: Any, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+    def write_file(
+        self, name: str, template: Any, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> Any:
         wrapped = _ReusingTemplate(template, self, context, kwargs)
         return super().write_file(name, wrapped, context, *args, **kwargs)
 

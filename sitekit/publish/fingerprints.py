@@ -24,7 +24,9 @@ def static_files(settings: dict[str, Any]) -> dict[str, Path]:
     files = {}
     for folder in settings["THEME_STATIC_PATHS"]:
         root = Path(settings["THEME"]) / folder
-        files.update({p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()})
+        files.update(
+            {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()}
+        )
     return files
 
 

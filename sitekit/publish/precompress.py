@@ -68,7 +68,9 @@ def reuse_twins(path: Path, output: Path, previous: Path | None) -> bool:
     for twin in twins.values():
         target = path.with_name(twin.name)
         try:
-            os.link(twin, target)  # the old folder is deleted after the swap; the link keeps the bytes
+            os.link(
+                twin, target
+            )  # the old folder is deleted after the swap; the link keeps the bytes
         except OSError:
             shutil.copyfile(twin, target)
     return True

@@ -34,5 +34,7 @@ def sitemap(output: Path, site_url: str, written: dict[str, datetime | None]) ->
     return "\n".join(lines) + "\n"
 
 
-def write_sitemap(output: Path, save_as: str, site_url: str, written: dict[str, datetime | None]) -> None:
+def write_sitemap(
+    output: Path, save_as: str, site_url: str, written: dict[str, datetime | None]
+) -> None:
     (output / save_as).write_text(sitemap(output, site_url, written), "utf-8")

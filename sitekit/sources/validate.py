@@ -96,7 +96,7 @@ class _TagFinder(HTMLParser):
         super().__init__()
         self.found: list[str] = []
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in BANNED_ELEMENTS:
             self.found.append(f"<{tag}>")
         self.found += [f"{name}= on <{tag}>" for name, _ in attrs if name.startswith("on")]
@@ -136,7 +136,7 @@ def is_date(value: str) -> bool:
 def check_fields(source: Source) -> list[Problem]:
     problems = []
 
-    def problem(line, message):
+    def problem(line: int | None, message: str) -> None:
         problems.append(Problem(source.shown, line, message))
 
     draft = source.value("status").lower() == "draft"
@@ -287,4 +287,3 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
                 )
             )
     return sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import axe_playwright_python
@@ -18,6 +19,16 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 
+# A colour scheme changes colours only: after the full audit in the first
+# scheme, the others are checked with the rules about colour.
+AXE_COLOUR_OPTIONS = {
+    "runOnly": {
+        "type": "rule",
+        "values": ["color-contrast", "color-contrast-enhanced", "link-in-text-block"],
+    },
+    "resultTypes": ["violations"],
+}
+
 # The sum of layout-shift scores so far, as the browser reports them.
 CLS_SCRIPT = """() => new Promise(resolve => {
   let total = 0;
@@ -30,44 +41,50 @@ CLS_SCRIPT = """() => new Promise(resolve => {
 SCROLLS_SIDEWAYS = "document.scrollingElement.scrollWidth > innerWidth"
 
 
-def watch(page, origin: str) -> list[str]:
-    """Record what goes wrong on the page from now on: console errors, failed or foreign requests."""
-    problems: list[str] = []
-    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
-    page.on(
-        "request", lambda r: r.url.startswith(origin) or problems.append(f"other origin: {r.url}")
-    )
-    return problems
+@contextmanager
+def watching(page, origin: str, problems: list[str]):
+    """Record what goes wrong on the page meanwhile: console errors, failed or foreign requests."""
+    handlers = {
+        "console": lambda m: m.type == "error" and problems.append(f"console: {m.text}"),
+        "pageerror": lambda e: problems.append(f"page error: {e}"),
+        "requestfailed": lambda r: problems.append(f"request failed: {r.url}"),
+        "request": lambda r: r.url.startswith(origin) or problems.append(f"other origin: {r.url}"),
+    }
+    for event, handler in handlers.items():
+        page.on(event, handler)
+    try:
+        yield problems
+    finally:
+        for event, handler in handlers.items():
+            page.remove_listener(event, handler)
 
 
-def axe_violations(page) -> list[str]:
-    """Run axe on the page as it is now (inject it first with `inject_axe`)."""
-    results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+def axe_violations(page, options=AXE_OPTIONS) -> list[str]:
+    """Run axe on the page as it is now (evaluate AXE_SCRIPT in it first)."""
+    results = page.evaluate("options => axe.run(document, options)", options)
     return [f"axe {v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in results["violations"]]
 
 
-def audit(context, url: str, origin: str, schemes: tuple[str, ...]) -> dict[str, list[str]]:
-    """Load `url` once in a new tab and return, per colour scheme, everything wrong with it.
+def audit(page, url: str, origin: str, schemes: tuple[str, ...]) -> dict[str, list[str]]:
+    """Load `url` in `page` and return, per colour scheme, everything wrong with it.
 
     Loading, layout shift and sideways scrolling are checked once; axe runs in
     every scheme, switched without a reload.
     """
-    page = context.new_page()
     page.emulate_media(color_scheme=schemes[0])
-    problems = watch(page, origin)
-    response = page.goto(url, wait_until="load")
-    if response.status != 200:
-        problems.append(f"status {response.status}")
-    if (cls := page.evaluate(CLS_SCRIPT)) != 0:
-        problems.append(f"layout shift {cls}")
-    if page.evaluate(SCROLLS_SIDEWAYS):
-        problems.append("scrolls horizontally")
-    page.evaluate(AXE_SCRIPT)
-    found = {}
-    for scheme in schemes:
-        page.emulate_media(color_scheme=scheme)
-        found[scheme] = problems + axe_violations(page)
-    page.close()
-    return found
+    problems: list[str] = []
+    with watching(page, origin, problems):
+        response = page.goto(url, wait_until="load")
+        if response.status != 200:
+            problems.append(f"status {response.status}")
+        if (cls := page.evaluate(CLS_SCRIPT)) != 0:
+            problems.append(f"layout shift {cls}")
+        if page.evaluate(SCROLLS_SIDEWAYS):
+            problems.append("scrolls horizontally")
+        page.evaluate(AXE_SCRIPT)
+        found = {}
+        for n, scheme in enumerate(schemes):
+            page.emulate_media(color_scheme=scheme)
+            options = AXE_OPTIONS if n == 0 else AXE_COLOUR_OPTIONS
+            found[scheme] = axe_violations(page, options)
+    return {scheme: problems + violations for scheme, violations in found.items()}
