@@ -59,7 +59,10 @@ def load_settings(
     if not settings_file.is_file():
         raise SettingsError(f"settings file not found: {settings_file}")
     override = {"PATH": str(content.resolve())} if content is not None else {}
-    settings = read_settings(str(settings_file), override=override)
+    try:
+        settings = read_settings(str(settings_file), override=override)
+    except ValueError as error:  # Pelican's own check, for example a missing content folder
+        raise SettingsError(f"{settings_file.name}: {error}") from None
     try:
         options = Options.from_settings(settings)
     except OptionsError as error:
