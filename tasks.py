@@ -120,13 +120,15 @@ def publish(c: Context, target: str = "", destination: str = "", dry_run: bool =
     help={
         "articles": "how many articles to generate (default 1000)",
         "json": "also write the results to this file",
+        "runs": "rebuilds per scenario, of which the median is shown (default 3)",
     }
 )
-def bench(c: Context, articles: int = 1000, json: str = "") -> None:
+def bench(c: Context, articles: int = 1000, json: str = "", runs: int = 3) -> None:
     """Time cold, production, one-edit and no-change builds of N articles against Pelican's default theme."""
     from sitekit.devtools import bench as site_bench
 
-    code = site_bench.main(["--articles", str(articles), *(["--json", json] if json else [])])
+    json_args = ["--json", json] if json else []
+    code = site_bench.main(["--articles", str(articles), "--runs", str(runs), *json_args])
     if code:
         raise Exit(code=code)
 

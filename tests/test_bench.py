@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+from sitekit.devtools.bench import published_articles
 from tests.support.pages import ROOT
 
 SCENARIOS = [
@@ -17,7 +18,18 @@ SCENARIOS = [
 def test_bench_runs_every_scenario_against_the_reference(tmp_path):
     report = tmp_path / "bench.json"
     run = subprocess.run(
-        [sys.executable, "-m", "invoke", "bench", "--articles", "20", "--json", str(report)],
+        [
+            sys.executable,
+            "-m",
+            "invoke",
+            "bench",
+            "--articles",
+            "20",
+            "--runs",
+            "1",
+            "--json",
+            str(report),
+        ],
         cwd=ROOT,
         check=False,
         capture_output=True,
@@ -34,3 +46,14 @@ def test_bench_runs_every_scenario_against_the_reference(tmp_path):
         assert row["pages"] > 20
         assert row["seconds"] > 0 and row["peak_rss_mb"] > 0
         assert row["reference_seconds"] > 0 and row["time_ratio"] > 0
+
+
+def test_bench_copies_only_published_articles(tmp_path):
+    """A draft made by `invoke new` holds TODO placeholders: the bench site must not copy it."""
+    (tmp_path / "a.md").write_text(
+        "Title: A\nDate: 2026-11-20\nCategory: C\nSummary: S.\n\nText.\n", "utf-8"
+    )
+    (tmp_path / "draft.md").write_text(
+        "Title: D\nDate: 2026-11-20\nCategory: C\nSummary: TODO\nStatus: draft\n\nTODO\n", "utf-8"
+    )
+    assert [source.value("title") for source in published_articles(tmp_path)] == ["A"]

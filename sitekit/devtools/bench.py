@@ -135,7 +135,7 @@ def wait_for_retired_outputs(workdir: Path, limit: float = 300) -> None:
         time.sleep(0.1)
 
 
-def bench(count: int, workdir: Path) -> list[Measurement]:
+def bench(count: int, workdir: Path, runs: int = REBUILD_RUNS) -> list[Measurement]:
     content = workdir / "content"
     articles = generate_site(content, count)
     env = {**os.environ, "SITEURL": SITEURL}
@@ -187,14 +187,14 @@ def bench(count: int, workdir: Path) -> list[Measurement]:
         (ours("pelicanconf", local, "cold, local settings"), reference(ref, "reference cold")),
         (ours("publishconf", production, "cold, production settings"), None),
     ]
-    # Rebuilds are short and this machine is noisy: the median of REBUILD_RUNS, each after its own edit.
+    # Rebuilds are short and this machine is noisy: the median of `runs`, each after its own edit.
     one_edit = []
-    for round_number in range(REBUILD_RUNS):
+    for round_number in range(runs):
         edit_one_article(round_number)
         one_edit.append(ours("pelicanconf", local, "one-edit rebuild"))
     # The reference keeps no cache: its build after these edits is its one-edit rebuild.
     results.append((median_of(one_edit), reference(ref, "reference one-edit")))
-    no_change = [ours("pelicanconf", local, "no-change rebuild") for _ in range(REBUILD_RUNS)]
+    no_change = [ours("pelicanconf", local, "no-change rebuild") for _ in range(runs)]
     results.append((median_of(no_change), reference(ref, "reference no-change")))
 
     cold_reference = results[0][1]
@@ -232,12 +232,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="invoke bench", description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--runs", type=int, default=REBUILD_RUNS, help="rebuilds per scenario (median)"
+    )
     args = parser.parse_args(argv)
     if args.articles < 2:
         parser.error("--articles must be at least 2")
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
-        measurements = bench(args.articles, workdir)
+        measurements = bench(args.articles, workdir, max(1, args.runs))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print(table(measurements, args.articles))
