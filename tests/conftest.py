@@ -8,13 +8,13 @@ import pytest
 from sitekit import build as site_build
 from sitekit.devtools import browser
 from tests.support.build import run_build
-from tests.support.pages import PREFIXED_URL, PRODUCTION_URL
+from tests.support.pages import PREFIXED_URL
 from tests.support.tools import require_tool
 
 
-def build_once(tmp_path_factory, name, *args, env=None):
+def build_once(tmp_path_factory, name, **kwargs):
     output = tmp_path_factory.mktemp(name) / "output"
-    run = run_build(*args, output=output, env=env)
+    run = run_build(output=output, **kwargs)
     assert run.code == 0, run.stderr
     return run
 
@@ -28,15 +28,13 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def production(tmp_path_factory):
     """The site built with publishconf.py, published at the root of a host."""
-    return build_once(
-        tmp_path_factory, "production", "--production", env={"SITEURL": PRODUCTION_URL}
-    )
+    return build_once(tmp_path_factory, "production", production=True)
 
 
 @pytest.fixture(scope="session")
 def prefixed(tmp_path_factory):
     """The site built with publishconf.py, published below a path."""
-    return build_once(tmp_path_factory, "prefixed", "--production", env={"SITEURL": PREFIXED_URL})
+    return build_once(tmp_path_factory, "prefixed", production=True, env={"SITEURL": PREFIXED_URL})
 
 
 @pytest.fixture(scope="session")

@@ -76,15 +76,7 @@ def test_an_interrupted_build_leaves_the_output_byte_for_byte(tmp_path, built):
     output, before = built
     settings = settings_with_exploding_plugin(tmp_path, "hang")
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sitekit.build",
-            "--settings",
-            str(settings),
-            "--output",
-            str(output),
-        ],
+        site_build.command_line("--settings", settings, "--output", output),
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -131,13 +123,7 @@ def hostile(tmp_path_factory):
         f"Tags: {HOSTILE_TAG}, plain\nSlug: hostile\nSummary: {HOSTILE_SUMMARY}\n\nBody text.\n",
         "utf-8",
     )
-    run = run_build(
-        "--production",
-        "--content",
-        root / "content",
-        output=root / "output",
-        env={"SITEURL": PRODUCTION_URL},
-    )
+    run = run_build("--content", root / "content", output=root / "output", production=True)
     assert run.code == 0, run.stderr
     return run.output
 
@@ -203,13 +189,7 @@ def test_drafts_are_previewed_locally_and_absent_from_production(tmp_path):
     assert preview.find("meta", attrs={"name": "robots"})["content"] == "noindex"
     assert "secret-draft" not in (local.output / "index.html").read_text()
 
-    production = run_build(
-        "--production",
-        "--content",
-        content,
-        output=tmp_path / "prod",
-        env={"SITEURL": PRODUCTION_URL},
-    )
+    production = run_build("--content", content, output=tmp_path / "prod", production=True)
     assert production.code == 0, production.stderr
     traces = [
         p.relative_to(production.output).as_posix()

@@ -11,10 +11,9 @@ import pytest
 from sitekit.devtools.bench import generate_site
 from sitekit.publish.precompress import TEXT_SUFFIXES
 from tests.support.build import differences, run_build, snapshot
-from tests.support.pages import PRODUCTION_URL, ROOT
+from tests.support.pages import ROOT
 
 ARTICLES = 24
-ENV = {"SITEURL": PRODUCTION_URL}
 # A cold production build without twins: the incremental build's twins are
 # checked by decompressing them instead, which is what "identical" means for
 # a deterministic compressor, at a fraction of zopfli's time.
@@ -62,11 +61,10 @@ def built_once(request, tmp_path_factory):
     production = request.param
     folder = tmp_path_factory.mktemp("built-once")
     generate_site(folder / "content", ARTICLES)
-    args = ["--production"] if production else []
-    assert (
-        run_build(*args, "--content", folder / "content", output=folder / "output", env=ENV).code
-        == 0
+    run = run_build(
+        "--content", folder / "content", output=folder / "output", production=production
     )
+    assert run.code == 0, run.stderr
     return folder, production
 
 
@@ -80,14 +78,16 @@ def test_rebuild_after_an_edit_equals_a_cold_build(tmp_path, built_once, edit):
     content = site / "content"
     edit(sorted((content / "articles").glob("*.md"))[11])
 
-    args = ["--production"] if production else []
-    assert run_build(*args, "--content", content, output=site / "output", env=ENV).code == 0
+    run = run_build("--content", content, output=site / "output", production=production)
+    assert run.code == 0, run.stderr
     cold_settings = []
     if production:
         settings = tmp_path / "cold.py"
         settings.write_text(COLD_WITHOUT_TWINS.format(root=str(ROOT)))
         cold_settings = ["--settings", settings]
-    cold = run_build(*args, *cold_settings, "--content", content, output=tmp_path / "cold", env=ENV)
+    cold = run_build(
+        *cold_settings, "--content", content, output=tmp_path / "cold", production=production
+    )
     assert cold.code == 0, cold.stderr
 
     incremental = snapshot(site / "output")

@@ -16,13 +16,7 @@ ARTICLES = 25  # three pages of ten on the home page and in the archives
 def paginated(tmp_path_factory):
     root = tmp_path_factory.mktemp("paginated")
     generate_site(root / "content", ARTICLES)
-    run = run_build(
-        "--production",
-        "--content",
-        root / "content",
-        output=root / "output",
-        env={"SITEURL": PRODUCTION_URL},
-    )
+    run = run_build("--content", root / "content", output=root / "output", production=True)
     assert run.code == 0, run.stderr
     return run.output
 

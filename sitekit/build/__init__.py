@@ -42,6 +42,7 @@ __all__ = [
     "BuildResult",
     "SettingsError",
     "build",
+    "command_line",
     "load_settings",
     "main",
 ]
@@ -59,6 +60,11 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def command_line(*args: str | Path) -> list[str]:
+    """The command that runs a build in a process of its own (the bench, some tests)."""
+    return [sys.executable, "-m", "sitekit.build", *map(str, args)]
 
 
 def cache_root(output: Path) -> Path:

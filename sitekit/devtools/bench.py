@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from sitekit.build import command_line
 from sitekit.build.settings import PROJECT
 from sitekit.sources.validate import Source, parse
 
@@ -146,15 +147,7 @@ def bench(count: int, workdir: Path, runs: int = REBUILD_RUNS) -> list[Measureme
         settings.write_text(
             OUR_SETTINGS.format(project=str(PROJECT), module=module, content=str(content))
         )
-        command = [
-            sys.executable,
-            "-m",
-            "sitekit.build",
-            "--settings",
-            str(settings),
-            "--output",
-            str(output),
-        ]
+        command = command_line("--settings", settings, "--output", output)
         return run_measured(command, env, output, label, count)
 
     reference_settings = workdir / "reference.py"

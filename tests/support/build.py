@@ -7,11 +7,11 @@ import io
 import os
 import re
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from sitekit import build as site_build
+from tests.support.pages import PRODUCTION_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,8 +39,13 @@ def environment(env: dict[str, str] | None):
                 os.environ[name] = value
 
 
-def run_build(*args, output, env=None) -> Run:
-    """Build in this process through sitekit.build's command line, as `invoke build` does."""
+def run_build(*args, output, env=None, production=False) -> Run:
+    """Build in this process through sitekit.build's command line, as `invoke build` does.
+
+    `production=True` builds with publishconf.py for PRODUCTION_URL.
+    """
+    if production:
+        args, env = ("--production", *args), {"SITEURL": PRODUCTION_URL, **(env or {})}
     stdout, stderr = io.StringIO(), io.StringIO()
     argv = ["--output", str(output), *map(str, args)]
     with environment(env), contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
@@ -51,7 +56,7 @@ def run_build(*args, output, env=None) -> Run:
 def run_build_process(*args, output, env=None, **popen) -> Run:
     """Build in a process of its own: for what only a process shows (hash seeds, signals, imports)."""
     completed = subprocess.run(
-        [sys.executable, "-m", "sitekit.build", "--output", str(output), *map(str, args)],
+        site_build.command_line("--output", output, *args),
         cwd=ROOT,
         check=False,
         capture_output=True,
