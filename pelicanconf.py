@@ -14,6 +14,11 @@ COPYRIGHT_YEAR = 2026
 
 PATH = "content"
 ARTICLE_PATHS = ["articles"]
+# Markdown only: the build reports any other text file instead of skipping it.
+READERS = {"rst": None, "html": None, "htm": None}
+# Hidden files (editors' swap and lock files) and backups are never content.
+# Pelican matches these against file and folder names.
+IGNORE_FILES = [".*", "*~", "#*#"]
 PAGE_PATHS = []
 STATIC_PATHS = []
 THEME = "theme"

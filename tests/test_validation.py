@@ -3,6 +3,7 @@
 import pytest
 
 from tests.support.build import leftovers, run_build, snapshot
+from tests.support.pages import parse_html
 
 GOOD = "Title: Good\nDate: 2026-11-20\nCategory: Care\nSummary: A good article.\n\nSome text.\n"
 
@@ -35,6 +36,30 @@ CASES = [
     ("summary too long", article(Summary="x" * 161), 4, "the Summary is 161 characters long"),
     ("invalid date", article(Date="2026-02-30"), 2, "'Date: 2026-02-30' is not a valid date"),
     ("words for a date", article(Date="next tuesday"), 2, "is not a valid date"),
+    (
+        "a date written month first",
+        article(Date="11/12/2026"),
+        2,
+        "Write 'Date: 2026-11-12' if you mean 12 November 2026, or 'Date: 2026-12-11' if you mean 11 December 2026.",
+    ),
+    (
+        "a date in words",
+        article(Date="November 22, 2026"),
+        2,
+        "is not written as YYYY-MM-DD, optionally followed by a time such as 09:30. Write 'Date: 2026-11-22' if you mean 22 November 2026.",
+    ),
+    (
+        "modified before published",
+        article(Modified="2026-11-01"),
+        5,
+        "'Modified: 2026-11-01' is earlier than 'Date: 2026-11-20'",
+    ),
+    (
+        "a modified date that is no date",
+        article(Modified="soon"),
+        5,
+        "'Modified: soon' is not a valid date",
+    ),
     ("not utf-8", "Title: Caf\u00e9\n".encode("latin-1") + article()[11:], 1, "is not UTF-8 text"),
     ("empty file", b"", None, "the file is empty"),
     ("only white space", b"\n  \n", None, "the file is empty"),
@@ -149,3 +174,61 @@ def test_every_bad_file_is_reported_in_one_run(good_site):
         "two.md",
     ]
     assert "Build failed with 3 problem(s)" in run.stderr
+
+
+SCRIPT = article(Title="Sneaky", body="Hi.\n\n<script>alert(1)</script>\n")
+
+
+@pytest.mark.parametrize("suffix", [".markdown", ".mkd", ".mdown"])
+def test_every_markdown_extension_is_checked_like_md(good_site, suffix):
+    run = build_with(good_site, {f"sneaky{suffix}": SCRIPT})
+    assert run.code == 1
+    errors = [e for e in run.stderr.splitlines() if e.startswith("error: ")]
+    assert len(errors) == 1 and f"sneaky{suffix}:8: <script> is not allowed" in errors[0], (
+        run.stderr
+    )
+
+
+def test_a_good_article_with_another_markdown_extension_is_published(good_site):
+    run = build_with(
+        good_site, {"other.markdown": article(Title="Other", Slug="other")}, should_fail=False
+    )
+    assert run.code == 0, run.stderr
+    assert (good_site / "output" / "other" / "index.html").is_file()
+
+
+@pytest.mark.parametrize(
+    "where, words",
+    [
+        ("new-article.md", "is not inside"),
+        ("drafts/new-article.mkd", "is not inside"),
+        ("articles/notes.rst", "'.rst' files are not read as articles"),
+        ("articles/page.html", "'.html' files are not read as articles"),
+    ],
+)
+def test_a_file_that_would_never_be_published_is_reported(good_site, where, words):
+    target = good_site / "content" / where
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(article(Title="Stray"))
+    before = snapshot(good_site / "output")
+    run = run_build("--content", good_site / "content", output=good_site / "output")
+    assert run.code == 1
+    errors = [e for e in run.stderr.splitlines() if e.startswith("error: ")]
+    assert len(errors) == 1 and where in errors[0] and words in errors[0], run.stderr
+    assert snapshot(good_site / "output") == before
+
+
+def test_hidden_files_and_editor_backups_are_not_reported(good_site):
+    for name in (".good.md.swp", ".#good.md", "good.md~"):
+        (good_site / "content" / "articles" / name).write_bytes(b"scratch")
+    run = build_with(good_site, {}, should_fail=False)
+    assert run.code == 0, run.stderr
+
+
+def test_an_article_without_tags_has_no_tag_line(good_site):
+    run = build_with(
+        good_site, {"untagged.md": article(Title="Untagged", Slug="untagged")}, should_fail=False
+    )
+    assert run.code == 0, run.stderr
+    footer = parse_html(good_site / "output" / "untagged" / "index.html").article.footer
+    assert " ".join(footer.get_text().split()) == "Filed under Care."

@@ -20,9 +20,13 @@ from pathlib import Path
 
 import markdown
 from markdown.extensions.meta import META_MORE_RE, META_RE
-from pelican.utils import get_date, slugify
+from pelican.utils import slugify
 
 from sitekit.problems import Problem, display_path
+from sitekit.sources.dates import date_problem, parse_iso
+from sitekit.sources.files import markdown_files, stray_files
+
+__all__ = ["PLACEHOLDER", "Source", "markdown_files", "parse", "read_source", "validate"]
 
 REQUIRED = ("title", "date", "category", "summary")
 # Every field Pelican or this theme understands; a near miss is probably a typo.
@@ -47,9 +51,6 @@ BANNED_ELEMENTS = {"script", "iframe"}
 # Cheap test before rendering: only a file that matches can hold banned HTML.
 _MAYBE_BANNED = re.compile(r"<\s*(script|iframe)\b|<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
 _INTERNAL_LINK = re.compile(r"[{|](filename|static|attach)[}|]([^\s)\"'<>]+)")
-_DATE_FORMAT_HINT = (
-    "Write it as YYYY-MM-DD (for example 2026-11-21), optionally followed by a time such as 09:30."
-)
 
 
 @dataclass
@@ -119,18 +120,9 @@ def first_line_matching(source: Source, needle: str) -> int | None:
     return None
 
 
-def is_date(value: str) -> bool:
-    """Whether Pelican can read this date. ISO dates, the usual case, skip its slower parser."""
-    try:
-        datetime.fromisoformat(value)
-        return True
-    except ValueError:
-        pass
-    try:
-        get_date(value)
-        return True
-    except (ValueError, OverflowError):
-        return False
+def _comparable(moment: datetime) -> datetime:
+    """Dates with and without a UTC offset compare by their wall-clock time."""
+    return moment.replace(tzinfo=None)
 
 
 def check_fields(source: Source) -> list[Problem]:
@@ -172,11 +164,16 @@ def check_fields(source: Source) -> list[Problem]:
         )
 
     for key in ("date", "modified"):
-        if source.value(key) and not is_date(source.value(key)):
-            problem(
-                source.line_of(key),
-                f"'{source.keys[key]}: {source.value(key)}' is not a valid date. {_DATE_FORMAT_HINT}",
-            )
+        if source.value(key) and (message := date_problem(source.keys[key], source.value(key))):
+            problem(source.line_of(key), message)
+    published, modified = parse_iso(source.value("date")), parse_iso(source.value("modified"))
+    if published and modified and _comparable(modified) < _comparable(published):
+        problem(
+            source.line_of("modified"),
+            f"'{source.keys['modified']}: {source.value('modified')}' is earlier than "
+            f"'{source.keys['date']}: {source.value('date')}'. Modified is when the article last "
+            "changed, so it cannot come before the date it was published: correct one of them.",
+        )
 
     for key, written in source.keys.items():
         if key not in KNOWN and (guess := difflib.get_close_matches(key, KNOWN, n=1, cutoff=0.75)):
@@ -255,18 +252,13 @@ def read_source(path: Path, shown: str) -> Source | Problem:
     return parse(path, text.removeprefix("\ufeff"), shown)
 
 
-def markdown_files(settings: dict) -> list[Path]:
-    root = Path(settings["PATH"])
-    folders = settings.get("ARTICLE_PATHS") or [""]
-    return sorted({p for folder in folders for p in (root / folder).rglob("*.md") if p.is_file()})
-
-
 def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
     """Every problem in every Markdown source, sorted by file and line."""
     root = Path(settings["PATH"])
     problems: list[Problem] = []
     written_to: dict[str, list[str]] = defaultdict(list)
     prefix = display_path(root, shown_relative_to)
+    problems += stray_files(settings, prefix)
     for path in markdown_files(settings):
         shown = f"{prefix}/{path.relative_to(root).as_posix()}"
         source = read_source(path, shown)
