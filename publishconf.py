@@ -7,7 +7,9 @@ refuses to start unless SITEURL is an absolute https:// address.
 import os
 import sys
 
-sys.path.append(os.path.dirname(__file__))
+# pelicanconf.py beside this file, not another one found earlier on the path.
+if os.path.dirname(__file__) not in sys.path:
+    sys.path.insert(0, os.path.dirname(__file__))
 
 from pelicanconf import *
 from pelicanconf import DIRECT_TEMPLATES, SITEKIT

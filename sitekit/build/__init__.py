@@ -178,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = build(settings_file, output=args.output, content=args.content)
     except SettingsError as error:
-        print(f"error: {error}", file=sys.stderr)
+        for line in str(error).splitlines():
+            print(f"error: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("Build interrupted; the output folder was left as it was.", file=sys.stderr)

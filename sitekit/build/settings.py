@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from sitekit.build.known_settings import unknown_settings
 from sitekit.state import Options, OptionsError
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -49,20 +51,36 @@ def check_output_path(output: Path, settings: dict[str, Any], settings_file: Pat
             )
 
 
+def forget_settings_modules() -> None:
+    """Drop settings modules imported by an earlier build in this process.
+
+    publishconf.py imports pelicanconf.py; Python would hand a second build the
+    first one's module, with its old values, or one from another folder.
+    """
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None) or ""
+        if "." not in name and file.endswith("conf.py"):
+            del sys.modules[name]
+
+
 def load_settings(
     settings_file: Path, output: Path | None = None, content: Path | None = None
 ) -> tuple[dict[str, Any], Options]:
     """Pelican's settings from the file, with our options checked."""
-    from pelican.settings import read_settings
+    from pelican.settings import get_settings_from_file, read_settings
 
     settings_file = Path(settings_file)
     if not settings_file.is_file():
         raise SettingsError(f"settings file not found: {settings_file}")
+    forget_settings_modules()
     override = {"PATH": str(content.resolve())} if content is not None else {}
     try:
         settings = read_settings(str(settings_file), override=override)
+        defined = set(get_settings_from_file(str(settings_file)))
     except ValueError as error:  # Pelican's own check, for example a missing content folder
         raise SettingsError(f"{settings_file.name}: {error}") from None
+    if unknown := unknown_settings(defined, settings, settings_file):
+        raise SettingsError("\n".join(unknown))
     try:
         options = Options.from_settings(settings)
     except OptionsError as error:
