@@ -38,6 +38,7 @@ PLUGINS = [
     "sitekit.plugins.related",
     "sitekit.plugins.taxonomy",
     "sitekit.plugins.reading_time",
+    "sitekit.plugins.schedule",
     "sitekit.plugins.feeds",
     "sitekit.plugins.render_cache",
     "sitekit.plugins.written",
@@ -79,6 +80,8 @@ HEALTH_NOTICE = (
 ARTICLE_URL = "{slug}/"
 ARTICLE_SAVE_AS = "{slug}/index.html"
 # Drafts (Status: draft) are previewable here; publishconf.py writes none of them.
+# An article dated in the future is a draft until its date (sitekit.plugins.schedule).
+WITH_FUTURE_DATES = False
 DRAFT_URL = "drafts/{slug}/"
 DRAFT_SAVE_AS = "drafts/{slug}/index.html"
 CATEGORY_URL = "category/{slug}/"

@@ -95,6 +95,8 @@ class BuildState:
     assets: dict[str, str] = field(default_factory=dict)
     # plugins.written: every page written (path below the output) -> its newest date.
     written: dict[str, datetime | None] = field(default_factory=dict)
+    # plugins.schedule: articles dated in the future (source path below content/ -> date).
+    scheduled: dict[str, datetime] = field(default_factory=dict)
     # plugins.render_cache: page keys of this build, and how many pages were rendered or reused.
     page_keys: dict[str, str] = field(default_factory=dict)
     rendered: int = 0

@@ -204,6 +204,41 @@ def test_drafts_are_previewed_locally_and_absent_from_production(tmp_path):
     assert (production.output / "tag" / "only-published" / "index.html").exists()
 
 
+def test_a_scheduled_article_is_previewed_locally_and_published_only_on_its_date(tmp_path):
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    for slug, date in (("now", "2026-11-20"), ("later", "2099-01-01 09:00")):
+        (content / "articles" / f"{slug}.md").write_text(
+            f"Title: Title of {slug}\nSlug: {slug}\nDate: {date}\nCategory: Care\n"
+            f"Tags: shared, only-{slug}\nSummary: About {slug}.\n\nBody of {slug}.\n",
+            "utf-8",
+        )
+    line = "Scheduled, published once their date has come: {}/articles/later.md on 2099-01-01."
+
+    local = run_build("--content", content, output=tmp_path / "local")
+    assert local.code == 0, local.stderr
+    assert line.format(content) in local.stdout.splitlines()
+    preview = parse_html(local.output / "drafts" / "later" / "index.html")
+    notice = " ".join(preview.find(role="note").get_text().split())
+    assert (
+        notice
+        == "Scheduled: this article will be published on 1 January 2099. Until then only local builds show it."
+    )
+    assert preview.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert "later" not in (local.output / "index.html").read_text()
+
+    production = run_build("--content", content, output=tmp_path / "prod", production=True)
+    assert production.code == 0, production.stderr
+    assert line.format(content) in production.stdout.splitlines()
+    traces = [
+        p.relative_to(production.output).as_posix()
+        for p in production.output.rglob("*")
+        if p.is_file() and p.suffix not in (".gz", ".br") and b"later" in p.read_bytes()
+    ]
+    assert traces == []
+    assert (production.output / "now" / "index.html").is_file()
+
+
 def test_new_article_is_a_complete_draft_and_is_never_overwritten(tmp_path):
     (tmp_path / "content").mkdir()
     settings, _ = site_build.load_settings(site_build.LOCAL_SETTINGS, content=tmp_path / "content")

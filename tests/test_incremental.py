@@ -48,7 +48,7 @@ def edit_summary(article):
 
 
 def edit_date(article):
-    replace_field(article, "Date", "2030-01-01 12:00")
+    replace_field(article, "Date", "2019-06-01 12:00")
 
 
 def remove(article):

@@ -19,6 +19,7 @@ import shutil
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sitekit import inputs, publish, state
@@ -54,6 +55,8 @@ class BuildResult:
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
     pages: int = 0
+    # Source file -> the date a scheduled article will be published.
+    scheduled: dict[str, datetime] = field(default_factory=dict)
     rendered: int = 0
     reused: int = 0
 
@@ -120,6 +123,10 @@ def build(
             result.problems = list(messages)
             result.pages = sum(1 for _ in folder.rglob("*.html"))
             result.rendered, result.reused = build_state.rendered, build_state.reused
+            content_root = display_path(Path(settings["PATH"]))
+            result.scheduled = {
+                f"{content_root}/{path}": date for path, date in sorted(build_state.scheduled.items())
+            }
             if result.ok:
                 staging.swap_into_place(folder, output)
                 render_cache.commit(build_state)
@@ -157,6 +164,9 @@ def report(result: BuildResult) -> int:
         f"Built {result.pages} pages into {display_path(result.output)}/ "
         f"in {result.seconds:.2f} s{reused}."
     )
+    if result.scheduled:
+        listed = ", ".join(f"{path} on {date:%Y-%m-%d}" for path, date in result.scheduled.items())
+        print(f"Scheduled, published once their date has come: {listed}.")
     return 0
 
 

@@ -51,6 +51,7 @@ SHOWN_FIELDS = (
     "slug",
     "lang",
     "reading_minutes",
+    "scheduled",
     "toc",
 )
 # Context entries that say nothing about a page's text.
