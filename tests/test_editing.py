@@ -207,9 +207,9 @@ def test_drafts_are_previewed_locally_and_absent_from_production(tmp_path):
 def test_a_scheduled_article_is_previewed_locally_and_published_only_on_its_date(tmp_path):
     content = tmp_path / "content"
     (content / "articles").mkdir(parents=True)
-    for slug, date in (("now", "2026-11-20"), ("later", "2099-01-01 09:00")):
+    for slug, written in (("now", "2026-11-20"), ("later", "2099-01-01 09:00")):
         (content / "articles" / f"{slug}.md").write_text(
-            f"Title: Title of {slug}\nSlug: {slug}\nDate: {date}\nCategory: Care\n"
+            f"Title: Title of {slug}\nSlug: {slug}\nDate: {written}\nCategory: Care\n"
             f"Tags: shared, only-{slug}\nSummary: About {slug}.\n\nBody of {slug}.\n",
             "utf-8",
         )

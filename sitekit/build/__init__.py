@@ -125,7 +125,8 @@ def build(
             result.rendered, result.reused = build_state.rendered, build_state.reused
             content_root = display_path(Path(settings["PATH"]))
             result.scheduled = {
-                f"{content_root}/{path}": date for path, date in sorted(build_state.scheduled.items())
+                f"{content_root}/{path}": date
+                for path, date in sorted(build_state.scheduled.items())
             }
             if result.ok:
                 staging.swap_into_place(folder, output)
