@@ -95,12 +95,18 @@ class BuildState:
     assets: dict[str, str] = field(default_factory=dict)
     # plugins.written: every page written (path below the output) -> its newest date.
     written: dict[str, datetime | None] = field(default_factory=dict)
+    # plugins.written: each article page -> its Markdown source and the links in its text.
+    page_sources: dict[str, tuple[Path, frozenset[str]]] = field(default_factory=dict)
+    # plugins.schedule: address (below SITEURL) of each draft or scheduled article -> what it is.
+    unpublished: dict[str, tuple[str, Path]] = field(default_factory=dict)
     # plugins.schedule: articles dated in the future (source path below content/ -> date).
     scheduled: dict[str, datetime] = field(default_factory=dict)
     # plugins.render_cache: page keys of this build, and how many pages were rendered or reused.
     page_keys: dict[str, str] = field(default_factory=dict)
     rendered: int = 0
     reused: int = 0
+    # The runner and publish.timed: seconds per step, for `python -m sitekit.build --timings`.
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def of(settings: dict[str, Any]) -> BuildState:

@@ -39,6 +39,7 @@ def test_bench_runs_every_scenario_against_the_reference(tmp_path):
     assert run.returncode == 0, run.stderr
     for scenario in SCENARIOS:
         assert scenario in run.stdout
+    assert "link check in the cold local build: " in run.stdout
     results = json.loads(report.read_text())
     assert results["articles"] == 20
     assert [r["scenario"] for r in results["results"]] == SCENARIOS
@@ -46,6 +47,7 @@ def test_bench_runs_every_scenario_against_the_reference(tmp_path):
         assert row["pages"] > 20
         assert row["seconds"] > 0 and row["peak_rss_mb"] > 0
         assert row["reference_seconds"] > 0 and row["time_ratio"] > 0
+        assert row["steps"]["pelican"] > 0 and "links" in row["steps"]
 
 
 def test_bench_copies_only_published_articles(tmp_path):

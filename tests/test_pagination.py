@@ -4,9 +4,9 @@ import pytest
 
 from sitekit.devtools import browser
 from sitekit.devtools.bench import generate_site
+from sitekit.publish.links import check_links
 from tests.support.browser import audit
 from tests.support.build import run_build
-from tests.support.linkcheck import check_links
 from tests.support.pages import PRODUCTION_URL, parse_html
 
 ARTICLES = 25  # three pages of ten on the home page and in the archives

@@ -10,9 +10,9 @@ import pytest
 
 from sitekit.publish import headers
 from sitekit.publish.headers import csp_hash
+from sitekit.publish.links import check_links
 from sitekit.publish.precompress import TEXT_SUFFIXES
 from tests.support.build import run_build
-from tests.support.linkcheck import check_links
 from tests.support.pages import (
     ARTICLES,
     PREFIXED_URL,

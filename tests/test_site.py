@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.support.linkcheck import check_links
+from sitekit.publish.links import check_links
 from tests.support.pages import ARTICLES, parse_html, read_article_source
 
 
@@ -61,7 +61,7 @@ def test_listings_and_articles_date_their_articles(html_pages):
 
 
 def test_every_internal_link_resolves(site):
-    assert check_links(site.output) == []
+    assert check_links(site.output, "") == []
 
 
 def test_no_page_types_that_make_no_sense_here(site):

@@ -59,6 +59,8 @@ class BuildResult:
     scheduled: dict[str, datetime] = field(default_factory=dict)
     rendered: int = 0
     reused: int = 0
+    # Seconds per step (pelican, links, precompress...).
+    steps: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -115,7 +117,8 @@ def build(
                 build_state.inputs = inputs.digest(settings, pelican.plugins)
                 build_state.cache = cache_root(output) / build_state.inputs[:16]
                 settings["CACHE_PATH"] = str(build_state.cache)
-                pelican.run()
+                with publish.timed(build_state, "pelican"):
+                    pelican.run()
                 if not messages:
                     messages += [str(p) for p in publish.run(folder, settings, build_state)]
             except Exception as error:
@@ -123,6 +126,7 @@ def build(
             result.problems = list(messages)
             result.pages = sum(1 for _ in folder.rglob("*.html"))
             result.rendered, result.reused = build_state.rendered, build_state.reused
+            result.steps = dict(build_state.seconds)
             content_root = display_path(Path(settings["PATH"]))
             result.scheduled = {
                 f"{content_root}/{path}": date
@@ -149,7 +153,7 @@ def describe_exception(error: Exception) -> str:
     return f"the build stopped: {where}{type(error).__name__}: {error}"
 
 
-def report(result: BuildResult) -> int:
+def report(result: BuildResult, timings: bool = False) -> int:
     """Print the outcome as `invoke build` shows it; return the exit status."""
     if not result.ok:
         for problem in result.problems:
@@ -165,6 +169,8 @@ def report(result: BuildResult) -> int:
         f"Built {result.pages} pages into {display_path(result.output)}/ "
         f"in {result.seconds:.2f} s{reused}."
     )
+    if timings:
+        print("Steps: " + ", ".join(f"{step} {s:.3f} s" for step, s in result.steps.items()))
     if result.scheduled:
         listed = ", ".join(f"{path} on {date:%Y-%m-%d}" for path, date in result.scheduled.items())
         print(f"Scheduled, published once their date has come: {listed}.")
@@ -176,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m sitekit.build", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--production", action="store_true", help="use publishconf.py")
+    parser.add_argument("--timings", action="store_true", help="print the seconds of each step")
     parser.add_argument("--settings", type=Path, help="a settings file (default: pelicanconf.py)")
     parser.add_argument(
         "--output", type=Path, help="the output folder (default: from the settings)"
@@ -195,4 +202,4 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Build interrupted; the output folder was left as it was.", file=sys.stderr)
         return 130
-    return report(result)
+    return report(result, timings=args.timings)

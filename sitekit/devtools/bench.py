@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -55,6 +55,8 @@ class Measurement:
     ms_per_article: float
     reference_seconds: float | None = None
     reference_peak_rss_mb: float | None = None
+    # Seconds per step, as our build reports them with --timings.
+    steps: dict[str, float] = field(default_factory=dict)
 
     @property
     def time_ratio(self) -> float | None:
@@ -125,8 +127,21 @@ def run_measured(
                 f"  {label}: {seconds:.2f} s: {log.read().decode(errors='replace').strip()[-160:]}",
                 file=sys.stderr,
             )
+        log.seek(0)
+        steps = parse_steps(log.read().decode(errors="replace"))
     pages = sum(1 for _ in output.rglob("*.html"))
-    return Measurement(label, seconds, usage.ru_maxrss / 1024, pages, seconds * 1000 / count)
+    return Measurement(
+        label, seconds, usage.ru_maxrss / 1024, pages, seconds * 1000 / count, steps=steps
+    )
+
+
+def parse_steps(log: str) -> dict[str, float]:
+    """The `Steps: pelican 3.604 s, links 0.279 s` line of `python -m sitekit.build --timings`."""
+    for line in log.splitlines():
+        if line.startswith("Steps: "):
+            pairs = (part.rsplit(" ", 2) for part in line.removeprefix("Steps: ").split(", "))
+            return {name: float(seconds) for name, seconds, _ in pairs}
+    return {}
 
 
 def wait_for_retired_outputs(workdir: Path, limit: float = 300) -> None:
@@ -147,7 +162,7 @@ def bench(count: int, workdir: Path, runs: int = REBUILD_RUNS) -> list[Measureme
         settings.write_text(
             OUR_SETTINGS.format(project=str(PROJECT), module=module, content=str(content))
         )
-        command = command_line("--settings", settings, "--output", output)
+        command = command_line("--settings", settings, "--output", output, "--timings")
         return run_measured(command, env, output, label, count)
 
     reference_settings = workdir / "reference.py"
@@ -218,6 +233,11 @@ def table(measurements: list[Measurement], count: int) -> str:
         f"no-change rebuild / cold: {by_name['no-change rebuild'].seconds / cold:.2f}x; "
         f"highest peak RSS: {max(m.peak_rss_mb for m in measurements):.1f} MB"
     )
+    links = by_name["cold, local settings"].steps.get("links")
+    if links is not None:
+        lines.append(
+            f"link check in the cold local build: {links:.2f} s, {100 * links / cold:.1f}% of it"
+        )
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ scheduled article for the runner's one-line summary.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pelican import signals
@@ -24,10 +25,16 @@ def is_scheduled(article: Any) -> bool:
 def mark_scheduled(generator: Any) -> None:
     # `article_generator_finalized`: every article is read and has its status.
     build = state.of(generator.settings)
-    for article in [*generator.articles, *generator.drafts]:
+    for article in generator.articles:
+        article.scheduled = False
+    for article in generator.drafts:
         article.scheduled = is_scheduled(article)
+        what = "a draft"
         if article.scheduled:
             build.scheduled[article.relative_source_path] = article.date
+            what = f"an article scheduled for {article.date:%Y-%m-%d}"
+        # Where links to it lead; production writes nothing there.
+        build.unpublished[article.url] = (what, Path(article.source_path))
 
 
 def register() -> None:

@@ -4,7 +4,9 @@ In this order, each switched by an option (sitekit.state.Options):
 1. give static assets their fingerprinted names (fingerprints; fingerprint_assets);
 2. write the `_headers` file for Netlify and Cloudflare Pages (headers; headers_file);
 3. write sitemap.xml from the pages actually written (sitemap; sitemap);
-4. write .gz and .br twins of every text file, the files above included
+4. check that every internal link of every written page and feed leads
+   somewhere (links; always): a broken one is a problem that fails the build;
+5. write .gz and .br twins of every text file, the files above included
    (precompress; precompress).
 
 A new step is a function of (output folder, settings, BuildState) added to
@@ -13,21 +15,49 @@ A new step is a function of (output folder, settings, BuildState) added to
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sitekit.problems import Problem
-from sitekit.publish import fingerprints, headers, precompress, sitemap
+from sitekit.problems import Problem, display_path
+from sitekit.publish import fingerprints, headers, links, precompress, sitemap
 from sitekit.state import BuildState
+
+
+@contextmanager
+def timed(build: BuildState, step: str) -> Iterator[None]:
+    """Add the step's seconds to `build.seconds` (`python -m sitekit.build --timings`)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        build.seconds[step] = build.seconds.get(step, 0.0) + time.perf_counter() - started
 
 
 def run(output: Path, settings: dict[str, Any], build: BuildState) -> list[Problem]:
     options = build.options
-    fingerprints.rename(output, settings, build.assets)
+    with timed(build, "fingerprints"):
+        fingerprints.rename(output, settings, build.assets)
     if options.headers_file:
-        headers.write_headers_file(output, options.headers_file, settings, build.stylesheet)
+        with timed(build, "headers"):
+            headers.write_headers_file(output, options.headers_file, settings, build.stylesheet)
     if options.sitemap:
-        sitemap.write_sitemap(output, options.sitemap, settings["SITEURL"], build.written)
+        with timed(build, "sitemap"):
+            sitemap.write_sitemap(output, options.sitemap, settings["SITEURL"], build.written)
+    with timed(build, "links"):
+        problems = links.check_links(
+            output,
+            settings["SITEURL"],
+            sources=build.page_sources,
+            unpublished=build.unpublished,
+            shown=display_path,
+            output_name=display_path(build.output),
+        )
+    if problems:
+        return problems
     if options.precompress:
-        precompress.precompress(output, build.previous)
+        with timed(build, "precompress"):
+            precompress.precompress(output, build.previous)
     return []
