@@ -1,8 +1,8 @@
 """Everyday commands: `invoke --list` shows them. Every build goes through sitekit.build."""
 
+import contextlib
 import shlex
 import shutil
-import sys
 from pathlib import Path
 
 from invoke import Context, Exit, task
@@ -133,6 +133,14 @@ def bench(c: Context, articles: int = 1000, json: str = "", runs: int = 3) -> No
         raise Exit(code=code)
 
 
+@task(help={"rounds": "how many saved edits to time (default 10)"})
+def bench_preview(c: Context, rounds: int = 10) -> None:
+    """Time how long a saved edit takes to show in the page open in the live preview."""
+    from sitekit.devtools import preview_bench
+
+    preview_bench.main(int(rounds))
+
+
 @task
 def clean(c: Context) -> None:
     """Remove output/, Pelican's content cache and any leftover staging folders."""
@@ -145,7 +153,10 @@ def clean(c: Context) -> None:
 @task(help={"port": "the port to listen on (default 8000)"})
 def serve(c: Context, port: int = CONFIG["port"]) -> None:
     """Serve output/ at http://127.0.0.1:8000 (build first)."""
-    server = browser.make_server(CONFIG["output"], CONFIG["host"], int(port), quiet=False)
+    try:
+        server = browser.make_server(CONFIG["output"], CONFIG["host"], int(port), quiet=False)
+    except browser.PortBusyError as error:
+        raise Exit(f"error: {error}", code=1) from None
     print(f"Serving {CONFIG['output'].name}/ at http://{CONFIG['host']}:{port}/ (Ctrl-C stops)")
     try:
         server.serve_forever()
@@ -156,17 +167,18 @@ def serve(c: Context, port: int = CONFIG["port"]) -> None:
 @task(help={"port": "the port to listen on (default 8000)"})
 def livereload(c: Context, port: int = CONFIG["port"]) -> None:
     """Build, serve at http://127.0.0.1:8000, and rebuild and reload the browser on every change."""
-    from livereload import Server
+    from sitekit.devtools.preview import Preview
 
-    _build()
-    server = Server()
-    for path in CONFIG["watch"]:
-        server.watch(str(ROOT / path), _build)
-    print(
-        f"Serving with live reload at http://{CONFIG['host']}:{port}/ (Ctrl-C stops)",
-        file=sys.stderr,
-    )
-    server.serve(host=CONFIG["host"], port=int(port), root=str(CONFIG["output"]))
+    try:
+        preview = Preview(
+            CONFIG["output"], [ROOT / path for path in CONFIG["watch"]], CONFIG["host"], int(port)
+        )
+    except browser.PortBusyError as error:
+        raise Exit(f"error: {error}", code=1) from None
+    preview.start()
+    print(f"Serving with live reload at {preview.url}/ (Ctrl-C stops)", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        preview.watch()
 
 
 @task(help={"article": "the slug of the article to shoot"})

@@ -6,6 +6,7 @@ same way a reader's browser does: over HTTP, with pretty URLs resolved.
 
 from __future__ import annotations
 
+import errno
 import shutil
 import threading
 from collections.abc import Iterator
@@ -31,16 +32,54 @@ def chromium_path() -> str | None:
     return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Serves a built site as a host would: unknown paths get the site's own 404 page."""
+
+    quiet = True
+
     def log_message(self, format: str, *args: object) -> None:
-        pass
+        if not self.quiet:
+            super().log_message(format, *args)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = self.not_found_body(page.read_bytes())
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def not_found_body(self, page: bytes) -> bytes:
+        return page
+
+
+class PortBusyError(OSError):
+    """Another program is listening on the port."""
 
 
 def make_server(
-    folder: Path, host: str = "127.0.0.1", port: int = 0, quiet: bool = True
+    folder: Path,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    quiet: bool = True,
+    handler: type[SiteHandler] = SiteHandler,
 ) -> ThreadingHTTPServer:
-    handler = partial(_QuietHandler if quiet else SimpleHTTPRequestHandler, directory=str(folder))
-    return ThreadingHTTPServer((host, port), handler)
+    """A server for `folder`; PortBusyError, with a one-line message, if the port is taken."""
+    bound = type("Handler", (handler,), {"quiet": quiet})
+    try:
+        return ThreadingHTTPServer((host, port), partial(bound, directory=str(folder)))
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        raise PortBusyError(
+            f"port {port} is already in use, probably by another `invoke serve` or `invoke "
+            f"livereload`. Stop that one, or choose another port: --port {port + 1}"
+        ) from None
 
 
 @contextmanager

@@ -1,0 +1,258 @@
+"""`invoke livereload`: build, serve, and rebuild on every save; the open page follows at once.
+
+- watchfiles (inotify, installed with Pelican) reports a save within about
+  50 ms; the livereload package it replaces polled every 800 ms.
+- Each rebuild runs in a new process forked from a multiprocessing forkserver
+  that has imported Pelican, Markdown and Jinja but none of our code. So every
+  rebuild sees the current Python of the project, its templates and settings,
+  without paying for a new interpreter.
+- The server adds a small script to the HTML it sends (never to output/). The
+  script listens to /__preview/events (server-sent events) and reloads the
+  page after every build.
+- After a failed build, every page is an error page in the site's style that
+  lists each problem; the next good build brings the pages back.
+- Unknown paths get the site's own 404 page, with status 404.
+"""
+
+from __future__ import annotations
+
+import html
+import multiprocessing
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from sitekit.devtools.browser import SiteHandler, make_server
+
+EVENTS = "/__preview/events"
+# Reload after each build; a lost connection (server stopped) retries by itself.
+SCRIPT = (
+    "<script>new EventSource('" + EVENTS + "').onmessage = () => location.reload();</script>"
+).encode()
+# What the forkserver imports once, so that each build starts warm.
+PRELOAD = [
+    "pelican",
+    "pelican.generators",
+    "pelican.readers",
+    "pelican.writers",
+    "markdown",
+    "jinja2",
+]
+
+
+@dataclass
+class Outcome:
+    """The last build, as the server shows it."""
+
+    generation: int = 0
+    problems: list[str] = field(default_factory=list)
+    error_page: bytes = b""
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def publish(self, problems: list[str], error_page: bytes) -> None:
+        with self.changed:
+            self.generation += 1
+            self.problems, self.error_page = problems, error_page
+            self.changed.notify_all()
+
+
+def build_in_child(argv: list[str], connection: Any) -> None:
+    """Runs in a fresh process: build, and send back the problems and an error page."""
+    import contextlib
+    import io
+
+    from sitekit import build as site_build
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = site_build.main(argv)
+    problems = [line.removeprefix("error: ") for line in stderr.getvalue().splitlines()]
+    problems = [p for p in problems if not p.startswith("Build failed with")]
+    page = error_page(problems, argv) if code else b""
+    connection.send((code, stdout.getvalue().strip(), problems, page))
+    connection.close()
+
+
+def error_page(problems: list[str], argv: list[str]) -> bytes:
+    """A page in the site's style (its stylesheet and header) that lists every problem."""
+    site_name, css = "The site", ""
+    try:
+        from sitekit.build import LOCAL_SETTINGS, load_settings
+        from sitekit.plugins.inline_css import read_stylesheet
+
+        settings, options = load_settings(LOCAL_SETTINGS)
+        site_name, css = settings["SITENAME"], read_stylesheet(settings, options)
+    except Exception:  # the settings may be what is broken; the list shows all the same
+        pass
+    items = "\n".join(f"<li><code>{html.escape(p)}</code></li>" for p in problems)
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Build failed · {html.escape(site_name)}</title>
+<style>{css}</style>
+</head>
+<body>
+<header class="site-header"><span class="site-name">{html.escape(site_name)}</span></header>
+<main id="main">
+<h1>The build failed</h1>
+<p class="notice" role="alert">Fix what is listed here and save: this page turns back into the site by itself.</p>
+<ul>
+{items}
+</ul>
+</main>
+</body>
+</html>
+""".encode()
+
+
+class Builder:
+    """Runs each build in a fresh process from a warm forkserver."""
+
+    def __init__(self, argv: list[str]) -> None:
+        self.argv = argv
+        self.context = multiprocessing.get_context("forkserver")
+        self.context.set_forkserver_preload(PRELOAD)
+
+    def build(self) -> tuple[int, str, list[str], bytes]:
+        receiver, sender = self.context.Pipe(duplex=False)
+        process = self.context.Process(target=build_in_child, args=(self.argv, sender))
+        process.start()
+        sender.close()
+        try:
+            result = receiver.recv()
+        except EOFError:
+            result = (1, "", ["the build process ended without a word (see the terminal)"], b"")
+        process.join()
+        return result
+
+
+class PreviewHandler(SiteHandler):
+    """Serves the output with the reload script, or the error page after a failed build."""
+
+    outcome: Outcome
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path == EVENTS:
+            self.stream_events()
+            return
+        is_page = path.endswith(("/", ".html")) or "." not in path.rsplit("/", 1)[-1]
+        if self.outcome.problems and is_page:
+            self.send_page(HTTPStatus.INTERNAL_SERVER_ERROR, self.outcome.error_page)
+            return
+        target = Path(self.translate_path(path))
+        if target.is_dir() and path.endswith("/"):
+            target = target / "index.html"
+        if target.suffix == ".html" and target.is_file():
+            self.send_page(HTTPStatus.OK, target.read_bytes())
+            return
+        super().do_GET()  # other files, the redirect to "dir/", and the 404 page
+
+    def not_found_body(self, page: bytes) -> bytes:
+        return with_script(page)
+
+    def send_page(self, status: HTTPStatus, page: bytes) -> None:
+        body = with_script(page)
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def stream_events(self) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        outcome, seen = self.outcome, [self.outcome.generation]
+        try:
+            while True:
+                with outcome.changed:
+                    outcome.changed.wait_for(lambda: outcome.generation != seen[0], 15)
+                if outcome.generation != seen[0]:
+                    seen[0] = outcome.generation
+                    self.wfile.write(f"data: {seen[0]}\n\n".encode())
+                else:
+                    self.wfile.write(b": still here\n\n")
+                self.wfile.flush()
+        except OSError:  # the tab was closed or reloaded
+            return
+
+
+def with_script(page: bytes) -> bytes:
+    head, marker, tail = page.rpartition(b"</body>")
+    return head + SCRIPT + marker + tail if marker else page + SCRIPT
+
+
+class Preview:
+    """The live preview: `start()` builds and serves, `watch()` rebuilds until `stop()`."""
+
+    def __init__(
+        self,
+        output: Path,
+        watched: list[Path],
+        host: str = "127.0.0.1",
+        port: int = 0,
+        build_args: tuple[str, ...] = (),
+        quiet: bool = False,
+    ) -> None:
+        self.output = output
+        self.quiet = quiet
+        self.watched = [path for path in watched if path.exists()]
+        self.builder = Builder(["--output", str(output), *build_args])
+        self.outcome = Outcome()
+        handler = type("Handler", (PreviewHandler,), {"outcome": self.outcome})
+        output.mkdir(parents=True, exist_ok=True)
+        self.server = make_server(output, host, port, quiet=True, handler=handler)
+        self.url = f"http://{host}:{self.server.server_address[1]}"
+        self.stopping = threading.Event()
+
+    def start(self) -> None:
+        self.rebuild("Start")
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def rebuild(self, reason: str) -> None:
+        started = time.perf_counter()
+        code, summary, problems, page = self.builder.build()
+        self.outcome.publish(problems if code else [], page)
+        took = f"{time.perf_counter() - started:.2f} s"
+        if self.quiet:
+            return
+        if code:
+            print(f"{reason}: the build failed ({took}); the open page shows why:", file=sys.stderr)
+            for problem in problems:
+                print(f"  {problem}", file=sys.stderr)
+        else:
+            print(
+                f"{reason}: {summary.splitlines()[0] if summary else 'built'} ({took})", flush=True
+            )
+
+    def watch(self) -> None:
+        import watchfiles
+
+        ignored = [self.output, self.output.parent / f".{self.output.name}.cache"]
+        try:
+            for changes in watchfiles.watch(
+                *self.watched, step=20, debounce=400, stop_event=self.stopping
+            ):
+                names = sorted(
+                    path
+                    for _, path in changes
+                    if not any(Path(path).is_relative_to(folder) for folder in ignored)
+                )
+                if names:
+                    more = f" and {len(names) - 1} more" if len(names) > 1 else ""
+                    self.rebuild(f"Changed {Path(names[0]).name}{more}")
+        finally:
+            self.server.shutdown()
+            self.server.server_close()
+
+    def stop(self) -> None:
+        self.stopping.set()
