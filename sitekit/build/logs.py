@@ -4,7 +4,7 @@
   them into problems, one line each (rich would wrap them and add tracebacks).
 - Pelican connects plugin receivers to process-wide blinker signals and never
   disconnects them, and its LimitFilter remembers every message it has shown.
-  A second build in the same process (the tests, `invoke livereload`) would run
+  A second build in the same process (the tests run many) would run
   the first build's plugins and hide repeated warnings, so each build starts
   from a clean slate. Pelican offers no public way to do either.
 """

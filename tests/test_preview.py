@@ -1,0 +1,158 @@
+"""The live preview tells the truth: edits show at once, a broken build shows its problems, code changes apply."""
+
+import contextlib
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from sitekit.devtools import browser
+from sitekit.devtools.preview import Preview
+from tests.support.pages import ROOT
+
+ARTICLE = "back-massage-therapy"
+
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+    except urllib.error.URLError:
+        return 0, ""  # not listening yet
+
+
+def wait_for(condition, seconds=10.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.fixture
+def preview(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    running = Preview(
+        tmp_path / "output", [content], build_args=("--content", str(content)), quiet=True
+    )
+    running.start()
+    watcher = threading.Thread(target=running.watch, daemon=True)
+    watcher.start()
+    running.article = content / "articles" / f"{ARTICLE}.md"
+    yield running
+    running.stop()
+    watcher.join(timeout=10)
+
+
+def test_unknown_paths_get_the_sites_404_page(preview, site):
+    status, body = fetch(preview.url + "/no-such-page/")
+    assert status == 404 and "<h1>Page not found</h1>" in body
+    with browser.serving(site.output) as url:
+        status, body = fetch(url + "/no-such-page/")
+    assert status == 404 and body == (site.output / "404.html").read_text()
+
+
+@pytest.mark.browser
+def test_the_open_page_follows_every_save_and_shows_a_broken_build(preview, chromium):
+    page = chromium.new_page()
+    page.goto(f"{preview.url}/{ARTICLE}/")
+    time.sleep(0.3)  # the page's event stream connects
+    original = preview.article.read_text()
+
+    preview.article.write_text(original + "\nA sentence saved a moment ago.\n")
+    page.wait_for_function(
+        "() => document.body.innerText.includes('A sentence saved a moment ago.')", timeout=5000
+    )
+
+    preview.article.write_text(original.replace("Date: 2026-11-20", "Date: 11/20/2026"))
+    page.wait_for_function("() => document.title.startsWith('Build failed')", timeout=5000)
+    problems = page.locator("main li").all_inner_texts()
+    assert len(problems) == 1
+    assert (
+        f"articles/{ARTICLE}.md:2: 'Date: 11/20/2026' is not written as YYYY-MM-DD" in problems[0]
+    )
+    assert page.evaluate("getComputedStyle(document.body).maxWidth") != "none"  # the site's style
+
+    preview.article.write_text(original)
+    page.wait_for_function("() => document.title.startsWith('Back Massage Therapy')", timeout=5000)
+    page.close()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("command", ["livereload", "serve"])
+def test_a_busy_port_is_one_line_that_suggests_another(command):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = subprocess.run(
+            [sys.executable, "-m", "invoke", command, "--port", str(port)],
+            cwd=ROOT,
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert run.returncode == 1
+    assert run.stderr.splitlines() == [
+        f"error: port {port} is already in use, probably by another `invoke serve` or "
+        f"`invoke livereload`. Stop that one, or choose another port: --port {port + 1}"
+    ]
+
+
+def test_each_rebuild_runs_the_projects_current_code_and_settings(tmp_path):
+    """`invoke livereload` in a copy of the project; its Python and settings change while it runs."""
+    project = tmp_path / "project"
+    for name in ("sitekit", "theme", "content"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pelicanconf.py", "publishconf.py", "tasks.py"):
+        shutil.copy(ROOT / name, project / name)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "livereload", "--port", str(port)],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/{ARTICLE}/"
+
+    def minutes():
+        found = re.search(r"(\d+) min read", fetch(url)[1])
+        return int(found.group(1)) if found else None
+
+    try:
+        assert wait_for(lambda: minutes() == 3, 30)
+        # Our Python: the reading time plugin now counts ten words a minute.
+        plugin = project / "sitekit" / "plugins" / "reading_time.py"
+        plugin.write_text(plugin.read_text().replace("/ words_per_minute)", "/ 10)"))
+        assert wait_for(lambda: (minutes() or 0) > 50)
+        # The settings: a new site name.
+        conf = project / "pelicanconf.py"
+        conf.write_text(
+            conf.read_text().replace(
+                'SITENAME = "Back Massage Notes"', 'SITENAME = "Renamed Notes"'
+            )
+        )
+        assert wait_for(lambda: "Renamed Notes" in fetch(url)[1])
+    finally:
+        server.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            server.wait(timeout=10)
+        server.kill()
