@@ -173,15 +173,33 @@ def test_hostile_metadata_is_escaped_in_feeds_and_sitemap(hostile):
     assert all("<" not in loc and '"' not in loc for loc in locs)
 
 
-def test_drafts_are_previewed_locally_and_absent_from_production(tmp_path):
-    content = tmp_path / "content"
+def write_articles(content, fields_by_slug):
+    """Small articles, each with a tag of its own and any extra field lines."""
     (content / "articles").mkdir(parents=True)
-    for slug, status in (("published", ""), ("secret-draft", "Status: draft\n")):
+    for slug, fields in fields_by_slug.items():
+        fields = {"Date": "2026-11-20", **fields}
+        extra = "".join(f"{key}: {value}\n" for key, value in fields.items())
         (content / "articles" / f"{slug}.md").write_text(
-            f"Title: Title of {slug}\nSlug: {slug}\nDate: 2026-11-20\nCategory: Care\nTags: shared, only-{slug}\n"
-            f"Summary: About {slug}.\n{status}\nBody of {slug}.\n",
+            f"Title: Title of {slug}\nSlug: {slug}\nCategory: Care\nTags: shared, only-{slug}\n"
+            f"Summary: About {slug}.\n{extra}\nBody of {slug}.\n",
             "utf-8",
         )
+
+
+def traces(output, *needles):
+    """Files of a build (twins aside) that mention any of the needles."""
+    return [
+        p.relative_to(output).as_posix()
+        for p in output.rglob("*")
+        if p.is_file()
+        and p.suffix not in (".gz", ".br")
+        and any(needle in p.read_bytes() for needle in needles)
+    ]
+
+
+def test_drafts_are_previewed_locally_and_absent_from_production(tmp_path):
+    content = tmp_path / "content"
+    write_articles(content, {"published": {}, "secret-draft": {"Status": "draft"}})
     local = run_build("--content", content, output=tmp_path / "local")
     assert local.code == 0, local.stderr
     preview = parse_html(local.output / "drafts" / "secret-draft" / "index.html")
@@ -191,14 +209,7 @@ def test_drafts_are_previewed_locally_and_absent_from_production(tmp_path):
 
     production = run_build("--content", content, output=tmp_path / "prod", production=True)
     assert production.code == 0, production.stderr
-    traces = [
-        p.relative_to(production.output).as_posix()
-        for p in production.output.rglob("*")
-        if p.is_file()
-        and p.suffix not in (".gz", ".br")
-        and (b"secret-draft" in p.read_bytes() or b"only-secret" in p.read_bytes())
-    ]
-    assert traces == []
+    assert traces(production.output, b"secret-draft", b"only-secret") == []
     assert not (production.output / "drafts").exists()
     assert not (production.output / "tag" / "only-secret-draft").exists()
     assert (production.output / "tag" / "only-published" / "index.html").exists()
@@ -206,13 +217,7 @@ def test_drafts_are_previewed_locally_and_absent_from_production(tmp_path):
 
 def test_a_scheduled_article_is_previewed_locally_and_published_only_on_its_date(tmp_path):
     content = tmp_path / "content"
-    (content / "articles").mkdir(parents=True)
-    for slug, written in (("now", "2026-11-20"), ("later", "2099-01-01 09:00")):
-        (content / "articles" / f"{slug}.md").write_text(
-            f"Title: Title of {slug}\nSlug: {slug}\nDate: {written}\nCategory: Care\n"
-            f"Tags: shared, only-{slug}\nSummary: About {slug}.\n\nBody of {slug}.\n",
-            "utf-8",
-        )
+    write_articles(content, {"now": {}, "later": {"Date": "2099-01-01 09:00"}})
     line = "Scheduled, published once their date has come: {}/articles/later.md on 2099-01-01."
 
     local = run_build("--content", content, output=tmp_path / "local")
@@ -230,12 +235,7 @@ def test_a_scheduled_article_is_previewed_locally_and_published_only_on_its_date
     production = run_build("--content", content, output=tmp_path / "prod", production=True)
     assert production.code == 0, production.stderr
     assert line.format(content) in production.stdout.splitlines()
-    traces = [
-        p.relative_to(production.output).as_posix()
-        for p in production.output.rglob("*")
-        if p.is_file() and p.suffix not in (".gz", ".br") and b"later" in p.read_bytes()
-    ]
-    assert traces == []
+    assert traces(production.output, b"later") == []
     assert (production.output / "now" / "index.html").is_file()
 
 
