@@ -20,7 +20,8 @@ READERS = {"rst": None, "html": None, "htm": None}
 # Pelican matches these against file and folder names.
 IGNORE_FILES = [".*", "*~", "#*#"]
 PAGE_PATHS = []
-STATIC_PATHS = []
+# Images for articles: content/images/, linked as ![alt]({static}/images/NAME).
+STATIC_PATHS = ["images"]
 THEME = "theme"
 
 TIMEZONE = "UTC"
@@ -39,6 +40,7 @@ PLUGINS = [
     "sitekit.plugins.taxonomy",
     "sitekit.plugins.reading_time",
     "sitekit.plugins.schedule",
+    "sitekit.plugins.images",
     "sitekit.plugins.feeds",
     "sitekit.plugins.render_cache",
     "sitekit.plugins.written",

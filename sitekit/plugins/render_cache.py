@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from pelican import signals
-from pelican.contents import Content
+from pelican.contents import Content, Static
 from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
@@ -79,6 +79,9 @@ class Keys:
         return result
 
     def _compute(self, value: Any, depth: int) -> str:
+        if isinstance(value, Static):
+            # A copied file: a page can only link it, and its address says where.
+            return f"static:{value.url}"
         if isinstance(value, Content):
             return self.article(value, full=depth == 0)
         if isinstance(value, URLWrapper):

@@ -2,6 +2,7 @@
 
 In this order, each switched by an option (sitekit.state.Options):
 1. give static assets their fingerprinted names (fingerprints; fingerprint_assets);
+1b. make the planned image files and clean every other raster image (images; always);
 2. write the `_headers` file for Netlify and Cloudflare Pages (headers; headers_file);
 3. write sitemap.xml from the pages actually written (sitemap; sitemap);
 4. check that every internal link of every written page and feed leads
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sitekit.problems import Problem, display_path
-from sitekit.publish import fingerprints, headers, links, precompress, sitemap
+from sitekit.publish import fingerprints, headers, images, links, precompress, sitemap
 from sitekit.state import BuildState
 
 
@@ -40,6 +41,12 @@ def run(output: Path, settings: dict[str, Any], build: BuildState) -> list[Probl
     options = build.options
     with timed(build, "fingerprints"):
         fingerprints.rename(output, settings, build.assets)
+    with timed(build, "images"):
+        problems, _, _ = images.make_images(
+            output, build.output, build.image_jobs, display_path(Path(settings["PATH"]))
+        )
+    if problems:
+        return problems
     if options.headers_file:
         with timed(build, "headers"):
             headers.write_headers_file(output, options.headers_file, settings, build.stylesheet)

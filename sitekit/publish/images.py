@@ -1,0 +1,96 @@
+"""Make every planned image file, and clean every other raster file, from a cache, on every core.
+
+plugins.images plans the variants and cards; any other raster image in the
+output (a file Pelican copied from content/images/, say) is replaced by a
+clean copy. Either way no published image keeps EXIF or XMP data, only its
+colour profile (sitekit.imaging).
+
+The cache lives beside the output folder (`.output.images/`). Every entry is
+named by its content key, so a no-change rebuild encodes nothing, and entries
+no build asked for are removed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from PIL import UnidentifiedImageError
+
+from sitekit import imaging
+from sitekit.problems import Problem
+
+
+def cache_folder(output: Path) -> Path:
+    return output.parent / f".{output.name}.images"
+
+
+def _make_and_store(job: imaging.Job, target: Path) -> str | None:
+    """Encode one job into the cache; the error, in words, if the image cannot be read."""
+    try:
+        data = imaging.make(job)
+    except (OSError, UnidentifiedImageError, ValueError) as error:
+        return f"the image could not be read ({error}). Replace it with a working JPEG or PNG file."
+    partial = target.with_name(f".{target.name}.{os.getpid()}")
+    partial.write_bytes(data)
+    partial.replace(target)
+    return None
+
+
+def make_images(
+    output: Path,
+    final_output: Path,
+    jobs: dict[str, imaging.Job],
+    content_root: str = "content",
+    workers: int | None = None,
+) -> tuple[list[Problem], int, int]:
+    """Write every job's file into `output`; return (problems, made, reused).
+
+    A copied file that cannot be read is named by where it came from, below `content_root`.
+    """
+    cache = cache_folder(final_output)
+    cache.mkdir(parents=True, exist_ok=True)
+    planned = dict(jobs)
+    for path in sorted(output.rglob("*")):
+        name = path.relative_to(output).as_posix()
+        if (
+            path.suffix.lower() in imaging.RASTER_SUFFIXES
+            and name not in planned
+            and path.is_file()
+        ):
+            planned[name] = imaging.clean_job(name, path)
+    missing = {name: job for name, job in planned.items() if not (cache / job.cache_name).is_file()}
+    problems = []
+    if missing:
+        items = sorted(missing.items())
+        targets = [cache / job.cache_name for _, job in items]
+        if len(items) == 1 or workers == 1:
+            errors = [
+                _make_and_store(job, target)
+                for (_, job), target in zip(items, targets, strict=True)
+            ]
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                errors = list(pool.map(_make_and_store, [j for _, j in items], targets))
+        problems = [
+            Problem(f"{content_root}/{name}" if job.kind == "clean" else job.source, None, error)
+            for (name, job), error in zip(items, errors, strict=True)
+            if error
+        ]
+    if problems:
+        return problems, 0, 0
+    for name, job in planned.items():
+        target = output / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
+        try:
+            os.link(cache / job.cache_name, target)
+        except OSError:
+            shutil.copyfile(cache / job.cache_name, target)
+    used = {job.cache_name for job in planned.values()}
+    for entry in cache.iterdir():
+        if entry.name not in used:
+            entry.unlink(missing_ok=True)
+    return [], len(missing), len(planned) - len(missing)
