@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 import brotli
 import feedparser
 import pytest
+from PIL import Image
 
 from sitekit.publish import headers
 from sitekit.publish.headers import csp_hash
@@ -96,7 +97,15 @@ def test_article_open_graph_twitter_and_json_ld(production, source):
     assert og["og:site_name"] == "Back Massage Notes"
     assert og["article:published_time"].startswith(metadata["Date"])
     assert og["article:modified_time"].startswith(metadata["Date"])
-    assert page.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
+    assert page.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"
+    card = og["og:image"]
+    assert card.startswith(f"{PRODUCTION_URL}/images/cards/{metadata['Slug']}.") and card.endswith(
+        ".png"
+    )
+    assert page.find("meta", attrs={"name": "twitter:image"})["content"] == card
+    assert (og["og:image:width"], og["og:image:height"]) == ("1200", "630")
+    with Image.open(production.output / card.removeprefix(PRODUCTION_URL + "/")) as image:
+        assert image.size == (1200, 630) and image.format == "PNG"
 
     article, breadcrumbs = json_ld(page)
     assert article["@type"] == "Article"
@@ -106,6 +115,7 @@ def test_article_open_graph_twitter_and_json_ld(production, source):
     assert article["dateModified"].startswith(metadata["Date"])
     assert article["author"]["name"] and article["publisher"]["name"]
     assert article["mainEntityOfPage"]["@id"] == url
+    assert article["image"] == card
     assert breadcrumbs["@type"] == "BreadcrumbList"
     assert [i["item"] for i in breadcrumbs["itemListElement"]][-1] == url
 

@@ -24,6 +24,8 @@ _UNSAFE_IN_SCRIPT = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
 
 def json_ld(data: dict[str, Any]) -> Markup:
+    """The block's text; a top-level field whose value is None is left out."""
+    data = {key: value for key, value in data.items() if value is not None}
     text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
     for char, escape in _UNSAFE_IN_SCRIPT.items():
         text = text.replace(char, escape)
