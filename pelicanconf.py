@@ -41,6 +41,7 @@ PLUGINS = [
     "sitekit.plugins.reading_time",
     "sitekit.plugins.schedule",
     "sitekit.plugins.images",
+    "sitekit.plugins.scroll_boxes",
     "sitekit.plugins.feeds",
     "sitekit.plugins.render_cache",
     "sitekit.plugins.written",
