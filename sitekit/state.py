@@ -42,6 +42,8 @@ class Options:
     related_max: int = 3
     # plugins.reading_time: words read per minute.
     words_per_minute: int = 250
+    # sources.images: the largest image an article may use, in megapixels.
+    image_max_megapixels: int = 40
     # build: refuse to start unless SITEURL is an absolute https:// address.
     require_https_siteurl: bool = False
     # plugins.assets + publish.fingerprints: hashed names for theme/static files.
@@ -107,6 +109,9 @@ class BuildState:
     page_keys: dict[str, str] = field(default_factory=dict)
     rendered: int = 0
     reused: int = 0
+    # publish.images: image files made in this build, and taken from the cache.
+    images_made: int = 0
+    images_reused: int = 0
     # The runner and publish.timed: seconds per step, for `python -m sitekit.build --timings`.
     seconds: dict[str, float] = field(default_factory=dict)
 

@@ -72,3 +72,64 @@ def served(site):
     """The local build, served over HTTP on loopback."""
     with browser.serving(site.output) as url:
         yield url
+
+
+RICH_ARTICLE = """Title: Hands, Tables and Code
+Date: 2026-11-21
+Category: Back Massage
+Tags: technique
+Slug: rich
+Summary: An article with photos, a diagram, a wide table, a long code line, a quotation and a note.
+
+![A therapist's hands on a back]({static}/images/photo.jpg)
+
+A long address: https://example.org/a/very/long/path/that/goes/on/and/on/without/any/break/index.html.
+
+![A client lying face down]({static}/images/portrait.jpg "Portrait")
+
+| Muscle | Region | Stroke | Pressure | Minutes | Oil | Notes |
+| --- | --- | --- | --- | --- | --- | --- |
+| Trapezius | Upper back | Effleurage | Light | 5 | Almond | Warm up first |
+
+    massage --region=upper-back --stroke=effleurage --pressure=light --minutes=5 --oil=almond --notes="warm up the trapezius first, then the rhomboids"
+
+> A quotation, set apart from the text.
+
+A claim that needs a source.[^1]
+
+![]({static}/images/diagram.png){: alt=""}
+
+[^1]: The source of the claim.
+"""
+
+CHOSEN = """Title: A Chosen Picture
+Date: 2026-11-19
+Category: Back Massage
+Tags: technique
+Slug: chosen
+Summary: An article whose social image is chosen with the Image field.
+Image: images/portrait.jpg
+
+Text without a picture in it.
+"""
+
+
+@pytest.fixture(scope="session")
+def rich_site(tmp_path_factory):
+    """The seed articles plus one with images and rich content, built locally and for production."""
+    from tests.support.build import write_images
+    from tests.support.pages import ARTICLES
+
+    root = tmp_path_factory.mktemp("rich")
+    articles = root / "content" / "articles"
+    articles.mkdir(parents=True)
+    for source in ARTICLES:
+        (articles / source.name).write_bytes(source.read_bytes())
+    (articles / "rich.md").write_text(RICH_ARTICLE, "utf-8")
+    (articles / "chosen.md").write_text(CHOSEN, "utf-8")
+    write_images(root / "content" / "images")
+    local = run_build("--content", root / "content", output=root / "output")
+    assert local.code == 0, local.stderr
+    production = run_build("--content", root / "content", output=root / "prod", production=True)
+    assert production.code == 0, production.stderr
+    return local, production

@@ -217,9 +217,9 @@ def test_meta_csp_allows_exactly_the_pages_own_json_ld(production, stylesheet):
         page = parse_html(path)
         blocks = [s.string for s in page.find_all("script", type="application/ld+json")]
         meta = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
-        assert meta == headers.content_security_policy(stylesheet, for_meta=True, scripts=blocks), (
-            path
-        )
+        assert meta == headers.content_security_policy(
+            stylesheet, for_meta=True, scripts=blocks, origin=PRODUCTION_URL
+        ), path
         assert "frame-ancestors" not in meta and "unsafe-inline" not in meta
         assert ("script-src" in meta) == bool(blocks), path
         for block in blocks:

@@ -59,6 +59,8 @@ class BuildResult:
     scheduled: dict[str, datetime] = field(default_factory=dict)
     rendered: int = 0
     reused: int = 0
+    images_made: int = 0
+    images_reused: int = 0
     # Seconds per step (pelican, links, precompress...).
     steps: dict[str, float] = field(default_factory=dict)
 
@@ -126,6 +128,8 @@ def build(
             result.problems = list(messages)
             result.pages = sum(1 for _ in folder.rglob("*.html"))
             result.rendered, result.reused = build_state.rendered, build_state.reused
+            result.images_made = build_state.images_made
+            result.images_reused = build_state.images_reused
             result.steps = dict(build_state.seconds)
             content_root = display_path(Path(settings["PATH"]))
             result.scheduled = {
@@ -169,6 +173,8 @@ def report(result: BuildResult, timings: bool = False) -> int:
         f"Built {result.pages} pages into {display_path(result.output)}/ "
         f"in {result.seconds:.2f} s{reused}."
     )
+    if result.images_made or result.images_reused:
+        print(f"Images: {result.images_made} made, {result.images_reused} from the cache.")
     if timings:
         print("Steps: " + ", ".join(f"{step} {s:.3f} s" for step, s in result.steps.items()))
     if result.scheduled:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 from pelican import signals
@@ -44,9 +45,13 @@ def add_helpers(generator: Any) -> None:
     generator.env.filters["json_ld"] = json_ld
     generator.env.filters["url_path"] = url_path
     if build.options.csp_meta:
+        parts = urlsplit(settings["SITEURL"])
+        origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
 
         def csp_meta_policy(scripts: tuple[str, ...] = ()) -> str:
-            return content_security_policy(build.stylesheet, for_meta=True, scripts=scripts)
+            return content_security_policy(
+                build.stylesheet, for_meta=True, scripts=scripts, origin=origin
+            )
 
         generator.env.globals["csp_meta_policy"] = csp_meta_policy
 

@@ -42,7 +42,7 @@ def run(output: Path, settings: dict[str, Any], build: BuildState) -> list[Probl
     with timed(build, "fingerprints"):
         fingerprints.rename(output, settings, build.assets)
     with timed(build, "images"):
-        problems, _, _ = images.make_images(
+        problems, build.images_made, build.images_reused = images.make_images(
             output, build.output, build.image_jobs, display_path(Path(settings["PATH"]))
         )
     if problems:

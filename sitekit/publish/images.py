@@ -32,7 +32,10 @@ def _make_and_store(job: imaging.Job, target: Path) -> str | None:
     try:
         data = imaging.make(job)
     except (OSError, UnidentifiedImageError, ValueError) as error:
-        return f"the image could not be read ({error}). Replace it with a working JPEG or PNG file."
+        reason = str(error).replace(f"'{job.source}'", "").replace("  ", " ").strip()
+        return (
+            f"the image could not be read ({reason}). Replace it with a working JPEG or PNG file."
+        )
     partial = target.with_name(f".{target.name}.{os.getpid()}")
     partial.write_bytes(data)
     partial.replace(target)

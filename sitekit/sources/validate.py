@@ -25,6 +25,8 @@ from pelican.utils import slugify
 from sitekit.problems import Problem, display_path
 from sitekit.sources.dates import date_problem, parse_iso
 from sitekit.sources.files import markdown_files, stray_files
+from sitekit.sources.images import image_file, image_problems, unreadable
+from sitekit.state import Options
 
 __all__ = ["PLACEHOLDER", "Source", "markdown_files", "parse", "read_source", "validate"]
 
@@ -44,6 +46,7 @@ KNOWN = (
     "url",
     "translation",
     "related_posts",
+    "image",
 )
 SUMMARY_LIMIT = 160
 PLACEHOLDER = "TODO"
@@ -252,9 +255,28 @@ def read_source(path: Path, shown: str) -> Source | Problem:
     return parse(path, text.removeprefix("\ufeff"), shown)
 
 
+def field_image_problems(source: Source, named: str, root: Path, limit: int) -> list[Problem]:
+    """The `Image:` field names a file below content/, as `{static}/...` would."""
+    path = image_file("{static}/" + named.split("}", 1)[-1].lstrip("/"), source.path, root)
+    line = source.line_of("image")
+    if path is None or not path.is_file():
+        return [
+            Problem(
+                source.shown,
+                line,
+                f"'Image: {named}' names a file that does not exist. Give the path below content/, "
+                "for example 'Image: images/photo.jpg'.",
+            )
+        ]
+    if wrong := unreadable(path, limit):
+        return [Problem(source.shown, line, f"the image {named} {wrong}")]
+    return []
+
+
 def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
     """Every problem in every Markdown source, sorted by file and line."""
     root = Path(settings["PATH"])
+    options = Options.from_settings(settings)
     problems: list[Problem] = []
     written_to: dict[str, list[str]] = defaultdict(list)
     prefix = display_path(root, shown_relative_to)
@@ -266,6 +288,11 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
             problems.append(source)
             continue
         problems += check_fields(source) + check_body(source, root)
+        problems += image_problems(
+            shown, source.body, source.body_line, path, root, options.image_max_megapixels
+        )
+        if named := source.value("image"):
+            problems += field_image_problems(source, named, root, options.image_max_megapixels)
         if source.value("title") and (target := output_path(source, settings)):
             written_to[target].append(shown)
     for target, shown_paths in written_to.items():

@@ -84,3 +84,31 @@ def differences(expected: dict[Path, bytes], actual: dict[Path, bytes]) -> list[
 def leftovers(folder: Path) -> list[str]:
     """Staging folders a build left behind (retired outputs are deleted in the background)."""
     return sorted(p.name for p in folder.iterdir() if re.match(r"\.output\.staging-", p.name))
+
+
+def write_images(folder: Path) -> dict[str, Path]:
+    """A photo with GPS data and a colour profile, a portrait stored sideways, and a PNG diagram."""
+    from PIL import Image, ImageCms, ImageDraw
+
+    folder.mkdir(parents=True, exist_ok=True)
+    photo = Image.new("RGB", (2400, 1600), (180, 120, 90))
+    draw = ImageDraw.Draw(photo)
+    for x in range(0, 2400, 60):
+        draw.line([(x, 0), (2400 - x, 1600)], fill=(x % 255, 90, 200), width=7)
+    exif = Image.Exif()
+    exif[0x010F] = "TestCam"  # Make
+    exif[0x8825] = {1: "N", 2: (52.0, 31.0, 12.0), 3: "E", 4: (13.0, 24.0, 0.0)}  # GPS
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    paths = {
+        "photo": folder / "photo.jpg",
+        "portrait": folder / "portrait.jpg",
+        "diagram": folder / "diagram.png",
+    }
+    photo.save(paths["photo"], exif=exif, icc_profile=srgb, quality=90)
+    sideways = Image.new("RGB", (1600, 1200), (90, 140, 200))
+    ImageDraw.Draw(sideways).rectangle((0, 0, 400, 1200), fill=(20, 20, 20))
+    turned = Image.Exif()
+    turned[0x0112] = 6  # Orientation: rotate 90 degrees to show
+    sideways.save(paths["portrait"], exif=turned)
+    Image.new("RGBA", (900, 500), (250, 250, 250, 255)).save(paths["diagram"])
+    return paths
