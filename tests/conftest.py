@@ -3,6 +3,8 @@
 Plain helpers live in tests/support/.
 """
 
+import shutil
+
 import pytest
 
 from sitekit import build as site_build
@@ -128,8 +130,12 @@ def rich_site(tmp_path_factory):
     (articles / "rich.md").write_text(RICH_ARTICLE, "utf-8")
     (articles / "chosen.md").write_text(CHOSEN, "utf-8")
     write_images(root / "content" / "images")
-    local = run_build("--content", root / "content", output=root / "output")
+    local = run_build("--content", root / "content", output=root / "local" / "output")
     assert local.code == 0, local.stderr
-    production = run_build("--content", root / "content", output=root / "prod", production=True)
+    # The production build starts from the local build's image cache, as it would in output/.
+    shutil.copytree(root / "local" / ".output.images", root / "production" / ".output.images")
+    production = run_build(
+        "--content", root / "content", output=root / "production" / "output", production=True
+    )
     assert production.code == 0, production.stderr
     return local, production

@@ -85,7 +85,7 @@ def test_images_are_cached_and_the_output_stays_byte_reproducible(tmp_path):
         "Title: A\nDate: 2026-11-20\nCategory: C\nSummary: S.\n\n![A photo]({static}/images/photo.jpg)\n",
         "utf-8",
     )
-    write_images(content / "images")
+    write_images(content / "images", photo_size=(700, 500))
     first = run_build("--content", content, output=tmp_path / "one")
     assert first.code == 0, first.stderr
     assert re.search(r"Images: [1-9]\d* made, 0 from the cache", first.stdout)

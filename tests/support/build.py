@@ -86,15 +86,16 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if re.match(r"\.output\.staging-", p.name))
 
 
-def write_images(folder: Path) -> dict[str, Path]:
+def write_images(folder: Path, photo_size: tuple[int, int] = (2400, 1600)) -> dict[str, Path]:
     """A photo with GPS data and a colour profile, a portrait stored sideways, and a PNG diagram."""
     from PIL import Image, ImageCms, ImageDraw
 
     folder.mkdir(parents=True, exist_ok=True)
-    photo = Image.new("RGB", (2400, 1600), (180, 120, 90))
+    width, height = photo_size
+    photo = Image.new("RGB", photo_size, (180, 120, 90))
     draw = ImageDraw.Draw(photo)
-    for x in range(0, 2400, 60):
-        draw.line([(x, 0), (2400 - x, 1600)], fill=(x % 255, 90, 200), width=7)
+    for x in range(0, width, 60):
+        draw.line([(x, 0), (width - x, height)], fill=(x % 255, 90, 200), width=7)
     exif = Image.Exif()
     exif[0x010F] = "TestCam"  # Make
     exif[0x8825] = {1: "N", 2: (52.0, 31.0, 12.0), 3: "E", 4: (13.0, 24.0, 0.0)}  # GPS
