@@ -55,7 +55,15 @@ SHOWN_FIELDS = (
     "toc",
 )
 # Context entries that say nothing about a page's text.
-IGNORED = {"output_file", "localsiteurl", "static_links", "generated_content", "static_content"}
+# (staticfiles comes in set order, which changes from process to process; no template shows it.)
+IGNORED = {
+    "output_file",
+    "localsiteurl",
+    "static_links",
+    "generated_content",
+    "static_content",
+    "staticfiles",
+}
 
 
 class Keys:
