@@ -76,7 +76,7 @@ def served(site):
         yield url
 
 
-RICH_ARTICLE = """Title: Hands, Tables and Code
+RICH_ARTICLE = """Title: Hands, Tables and Code, With A Title Long Enough To Test Wrapping: Supercalifragilisticexpialidociousmassagetechniques
 Date: 2026-11-21
 Category: Back Massage
 Tags: technique

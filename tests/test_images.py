@@ -251,7 +251,8 @@ def test_rich_content_is_accessible_and_never_scrolls_sideways(rich_site, chromi
         for width in (320, 375, 1280):
             context = chromium.new_context(viewport={"width": width, "height": 800})
             page = context.new_page()
-            for path in ("/rich/", "/chosen/", "/"):
+            # The seed article shows the long title as its newer neighbour and as related.
+            for path in ("/rich/", "/chosen/", "/", "/back-massage-therapy/"):
                 for scheme, found in audit(page, url + path, url, ("light", "dark")).items():
                     problems += [f"{width} {scheme} {path}: {p}" for p in found]
             page.goto(url + "/rich/")
