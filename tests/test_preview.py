@@ -156,3 +156,22 @@ def test_each_rebuild_runs_the_projects_current_code_and_settings(tmp_path):
         with contextlib.suppress(subprocess.TimeoutExpired):
             server.wait(timeout=10)
         server.kill()
+
+
+def test_a_save_made_while_the_preview_starts_is_built_too(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    running = Preview(
+        tmp_path / "output", [content], build_args=("--content", str(content)), quiet=True
+    )
+    running.start()
+    article = content / "articles" / f"{ARTICLE}.md"
+    article.write_text(article.read_text() + "\nSaved before the watcher ran.\n")
+    watcher = threading.Thread(target=running.watch, daemon=True)
+    watcher.start()
+    try:
+        url = f"{running.url}/{ARTICLE}/"
+        assert wait_for(lambda: "Saved before the watcher ran." in fetch(url)[1])
+    finally:
+        running.stop()
+        watcher.join(timeout=10)

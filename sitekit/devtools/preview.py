@@ -215,8 +215,19 @@ class Preview:
         self.stopping = threading.Event()
 
     def start(self) -> None:
+        self.started_from = self.stamp()
         self.rebuild("Start")
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stamp(self) -> tuple[int, int]:
+        """The newest modification time and the number of the watched files."""
+        files = [
+            p
+            for path in self.watched
+            for p in ([path] if path.is_file() else path.rglob("*"))
+            if "__pycache__" not in p.parts
+        ]
+        return max((p.stat().st_mtime_ns for p in files if p.exists()), default=0), len(files)
 
     def rebuild(self, reason: str) -> None:
         started = time.perf_counter()
@@ -238,10 +249,22 @@ class Preview:
         import watchfiles
 
         ignored = [self.output, self.output.parent / f".{self.output.name}.cache"]
+        caught_up = False
         try:
             for changes in watchfiles.watch(
-                *self.watched, step=20, debounce=400, stop_event=self.stopping
+                *self.watched,
+                step=20,
+                debounce=400,
+                stop_event=self.stopping,
+                yield_on_timeout=True,
+                rust_timeout=300,
             ):
+                if not changes and not caught_up:
+                    # The watcher runs now; a save made while it started is built here.
+                    caught_up = True
+                    if self.stamp() != self.started_from:
+                        self.rebuild("Changed while starting")
+                    continue
                 names = sorted(
                     path
                     for _, path in changes
