@@ -108,7 +108,9 @@ ARCHIVES_SAVE_AS = "archives/index.html"
 # One author, no static pages, no per-period archives: none of those page types.
 AUTHOR_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""
-DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "404"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "search", "404"]
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
 
 # The navigation, in order: (label, URL relative to SITEURL).
 NAV_LINKS = [

@@ -48,9 +48,9 @@ def add_helpers(generator: Any) -> None:
         parts = urlsplit(settings["SITEURL"])
         origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
 
-        def csp_meta_policy(scripts: tuple[str, ...] = ()) -> str:
+        def csp_meta_policy(scripts: tuple[str, ...] = (), search: bool = False) -> str:
             return content_security_policy(
-                build.stylesheet, for_meta=True, scripts=scripts, origin=origin
+                build.stylesheet, for_meta=True, scripts=scripts, origin=origin, search=search
             )
 
         generator.env.globals["csp_meta_policy"] = csp_meta_policy

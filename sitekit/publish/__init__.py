@@ -3,6 +3,7 @@
 In this order, each switched by an option (sitekit.state.Options):
 1. give static assets their fingerprinted names (fingerprints; fingerprint_assets);
 1b. make the planned image files and clean every other raster image (images; always);
+1c. index the published articles for the search page with Pagefind (search; always);
 2. write the `_headers` file for Netlify and Cloudflare Pages (headers; headers_file);
 3. write sitemap.xml from the pages actually written (sitemap; sitemap);
 4. check that every internal link of every written page and feed leads
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from sitekit.problems import Problem, display_path
-from sitekit.publish import fingerprints, headers, images, links, precompress, sitemap
+from sitekit.publish import fingerprints, headers, images, links, precompress, search, sitemap
 from sitekit.state import BuildState
 
 
@@ -50,6 +51,10 @@ def run(output: Path, settings: dict[str, Any], build: BuildState) -> list[Probl
     if options.headers_file:
         with timed(build, "headers"):
             headers.write_headers_file(output, options.headers_file, settings, build.stylesheet)
+    with timed(build, "search"):
+        problems = search.index(output)
+    if problems:
+        return problems
     if options.sitemap:
         with timed(build, "sitemap"):
             sitemap.write_sitemap(output, options.sitemap, settings["SITEURL"], build.written)

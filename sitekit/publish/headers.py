@@ -7,7 +7,19 @@ From this one definition come:
   headers, such as GitHub Pages.
 
 The policy allows only what the pages use: the inlined stylesheet, by its
-sha256 hash, and images (the favicon) from the site itself.
+sha256 hash, images from the site itself, and the search form, which every
+page carries, sending its query to the site's own search page. The search page
+alone also runs scripts from the site and Pagefind's WebAssembly
+(``'wasm-unsafe-eval'``), and fetches the index from the site.
+
+Netlify and Cloudflare apply every `_headers` rule that matches a path and
+join a header two rules set with a comma, and two policies joined like that
+are both enforced. No rule can exclude a path, and Cloudflare takes at most
+100 rules, so the one `/*` rule carries the search page's policy and every
+other page narrows it with its own `<meta>` policy, which is today's strict
+one: a browser enforces both, so what a page may do is what both allow
+(tests/test_search.py applies the rules as the hosts do and checks every page
+that way). nginx gives each location its exact policy.
 """
 
 from __future__ import annotations
@@ -31,28 +43,37 @@ def csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def csp_directives(stylesheet: str, origin: str = "") -> dict[str, str]:
+def csp_directives(stylesheet: str, origin: str = "", search: bool = False) -> dict[str, str]:
     """`origin`, the site's own, is named beside 'self' in a <meta> policy, which
     checkers may apply to a page opened from a file rather than from the site."""
-    return {
+    self_ = f"'self' {origin}" if origin else "'self'"
+    directives = {
         "default-src": "'none'",
         "style-src": csp_hash(stylesheet),
-        "img-src": f"'self' {origin}" if origin else "'self'",
+        "img-src": self_,
         "base-uri": "'none'",
-        "form-action": "'none'",
+        "form-action": self_,
         "frame-ancestors": "'none'",
     }
+    if search:
+        directives |= {"script-src": f"{self_} 'wasm-unsafe-eval'", "connect-src": self_}
+    return directives
 
 
 def content_security_policy(
-    stylesheet: str, for_meta: bool = False, scripts: Iterable[str] = (), origin: str = ""
+    stylesheet: str,
+    for_meta: bool = False,
+    scripts: Iterable[str] = (),
+    origin: str = "",
+    search: bool = False,
 ) -> str:
     """The policy; `scripts` are a page's inline blocks (its JSON-LD) to allow by hash.
 
     Browsers never run JSON-LD, but validators check it against a <meta> policy,
-    so a page's own policy names the exact blocks it carries.
+    so a page's own policy names the exact blocks it carries. `search` gives the
+    search page's policy.
     """
-    directives = csp_directives(stylesheet, origin)
+    directives = csp_directives(stylesheet, origin, search)
     if scripts:
         directives["script-src"] = " ".join(csp_hash(block) for block in scripts)
     return "; ".join(
@@ -62,10 +83,10 @@ def content_security_policy(
     )
 
 
-def security_headers(stylesheet: str) -> dict[str, str]:
-    """Headers every response carries."""
+def security_headers(stylesheet: str, search: bool = False) -> dict[str, str]:
+    """Headers every response carries (`search`: those of the search page)."""
     return {
-        "Content-Security-Policy": content_security_policy(stylesheet),
+        "Content-Security-Policy": content_security_policy(stylesheet, search=search),
         "Strict-Transport-Security": "max-age=31536000",
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -86,7 +107,9 @@ def netlify_headers(settings: dict[str, Any], stylesheet: str) -> str:
     only on fingerprinted assets; HTML keeps the hosts' default, which revalidates.
     """
     lines = ["/*"]
-    lines += [f"  {name}: {value}" for name, value in security_headers(stylesheet).items()]
+    # The search page's policy; every other page narrows it with its <meta> policy.
+    headers = security_headers(stylesheet, search=True).items()
+    lines += [f"  {name}: {value}" for name, value in headers]
     lines += [immutable_prefix(settings) + "*", f"  Cache-Control: {CACHE_IMMUTABLE}"]
     return "\n".join(lines) + "\n"
 
@@ -95,8 +118,10 @@ def write_headers_file(output: Path, name: str, settings: dict[str, Any], styles
     (output / name).write_text(netlify_headers(settings, stylesheet), "utf-8")
 
 
-def _nginx_add_headers(stylesheet: str, cache_control: str, indent: str) -> list[str]:
-    headers = {**security_headers(stylesheet), "Cache-Control": cache_control}
+def _nginx_add_headers(
+    stylesheet: str, cache_control: str, indent: str, search: bool = False
+) -> list[str]:
+    headers = {**security_headers(stylesheet, search), "Cache-Control": cache_control}
     return [f'{indent}add_header {name} "{value}" always;' for name, value in headers.items()]
 
 
@@ -134,6 +159,12 @@ def nginx_config(
         "",
         f"    location {immutable_prefix(settings)} {{",
         *_nginx_add_headers(stylesheet, CACHE_IMMUTABLE, indent),
+        "    }",
+        "",
+        "    # The search page, and its index.html after nginx's internal redirect.",
+        f"    location ^~ /{settings.get('SEARCH_URL', 'search/')} {{",
+        "        try_files $uri $uri/ =404;",
+        *_nginx_add_headers(stylesheet, CACHE_REVALIDATE, indent, search=True),
         "    }",
         "",
         "    location = /_headers {",

@@ -21,7 +21,7 @@ from pathlib import Path
 import brotli
 import zopfli.gzip
 
-TEXT_SUFFIXES = {".html", ".css", ".xml", ".txt", ".svg", ".json"}
+TEXT_SUFFIXES = {".html", ".css", ".xml", ".txt", ".svg", ".json", ".js"}
 TWIN_SUFFIXES = (".gz", ".br")
 
 

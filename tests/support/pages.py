@@ -40,3 +40,16 @@ def read_article_source(path: Path) -> tuple[dict[str, str], list[str]]:
     metadata = dict(line.split(": ", 1) for line in header.splitlines())
     paragraphs = [" ".join(p.split()) for p in body.split("\n\n") if p.strip()]
     return metadata, paragraphs
+
+
+SEARCH_PAGE = "search/index.html"
+
+
+def running_scripts(page) -> list:
+    """The page's <script> elements a browser runs (JSON-LD blocks are data, never run)."""
+    return [s for s in page.find_all("script") if s.get("type") != "application/ld+json"]
+
+
+def scripts_allowed(output: Path, path: Path) -> int:
+    """How many running scripts a page may have: the search page one, every other page none."""
+    return 1 if path.relative_to(output).as_posix() == SEARCH_PAGE else 0
