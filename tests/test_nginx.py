@@ -196,3 +196,34 @@ def test_no_csp_violation_in_chromium(chromium, nginx, production):
         problems += [f"{path}: {v}" for v in page.evaluate("window.__csp")]
     context.close()
     assert problems == []
+
+
+def test_search_from_the_home_page_through_nginx(chromium, nginx):
+    problems = []
+    context = chromium.new_context()
+    context.route(
+        PRODUCTION_URL + "/**",
+        lambda route: route.fulfill(
+            response=route.fetch(url=route.request.url.replace(PRODUCTION_URL, nginx))
+        ),
+    )
+    context.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    page = context.new_page()
+    page.on("console", lambda m: m.type in ("error", "warning") and problems.append(m.text))
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
+    page.goto(PRODUCTION_URL + "/")
+    page.fill("#site-search", "petrissage")
+    page.press("#site-search", "Enter")
+    page.wait_for_function(
+        "() => /match/.test(document.getElementById('search-status')?.textContent)", timeout=5000
+    )
+    assert page.url == PRODUCTION_URL + "/search/?q=petrissage"
+    links = [a.get_attribute("href") for a in page.locator("#search-results a").all()]
+    assert links == ["/back-massage-therapy/"]  # and not the upper back article
+    problems += page.evaluate("window.__csp")
+    context.close()
+    assert problems == []

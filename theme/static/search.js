@@ -42,6 +42,8 @@ async function search() {
   }
   status.textContent = `Searching for “${query}”…`;
   const pagefind = await import(new URL("../pagefind/pagefind.js", import.meta.url).href);
+  // This file lives in theme/, one folder below the site's root, which may be a path (/blog/).
+  await pagefind.options({ baseUrl: new URL("../", import.meta.url).pathname });
   const found = await pagefind.search(query);
   const results = await Promise.all(found.results.slice(0, MAX_RESULTS).map((r) => r.data()));
   list.replaceChildren(...results.map(entry));

@@ -1,0 +1,184 @@
+"""Search: a plain form on every page, one page that runs a script, an index of published articles only."""
+
+import re
+
+import pytest
+
+from sitekit.devtools import browser
+from sitekit.publish import headers
+from tests.support.browser import audit
+from tests.support.build import run_build
+from tests.support.pages import (
+    PRODUCTION_URL,
+    SEARCH_PAGE,
+    page_paths,
+    parse_html,
+    running_scripts,
+)
+
+
+def test_every_page_has_a_plain_search_form(site, html_pages):
+    for path in html_pages:
+        page = parse_html(path)
+        form = page.find("header").find("form", role="search")
+        assert form is not None, path
+        assert (form["action"], form["method"]) == ("/search/", "get"), path
+        field = form.find("input", attrs={"name": "q"})
+        assert page.find("label", attrs={"for": field["id"]}), path
+        assert form.find("button", type="submit"), path
+
+
+def test_the_search_page_runs_one_module_and_says_what_to_do_without_it(site):
+    page = parse_html(site.output / SEARCH_PAGE)
+    (script,) = running_scripts(page)
+    assert script["type"] == "module" and re.fullmatch(r"/theme/search(\.\w+)?\.js", script["src"])
+    assert (site.output / script["src"].lstrip("/")).is_file()
+    fallback = page.find("noscript")
+    assert "Search needs JavaScript" in fallback.get_text()
+    assert {a["href"] for a in fallback.find_all("a")} == {"/archives/", "/tags/"}
+    assert page.find(id="search-status")["aria-live"] == "polite"
+
+
+# -- the policies, as the hosts apply them ------------------------------------------------
+
+
+def host_headers(headers_file: str, path: str) -> dict[str, str]:
+    """Netlify's and Cloudflare's way: every matching rule applies; a header set twice is joined."""
+    applied: dict[str, list[str]] = {}
+    pattern = None
+    for line in headers_file.splitlines():
+        if line and not line.startswith(" "):
+            pattern = re.compile(re.escape(line.strip()).replace(r"\*", ".*") + "$")
+        elif line.strip() and pattern.match(path):
+            name, value = line.strip().split(": ", 1)
+            applied.setdefault(name, []).append(value)
+    return {name: ", ".join(values) for name, values in applied.items()}
+
+
+FETCH = ("script-src", "style-src", "img-src", "connect-src")
+DIRECTIVES = ("default-src", *FETCH, "base-uri", "form-action", "frame-ancestors")
+
+
+def effective(policies: list[str]) -> dict[str, frozenset[str]]:
+    """What a browser allows when it enforces every policy: per directive, what all of them allow.
+
+    'none' is the empty set; a missing fetch directive falls back to default-src;
+    the site's own origin counts as 'self'.
+    """
+    result = {}
+    for directive in DIRECTIVES:
+        allowed = None
+        for policy in policies:
+            parsed = {
+                name: frozenset(v.replace(PRODUCTION_URL, "'self'") for v in values) - {"'none'"}
+                for name, *values in (part.split() for part in policy.split(";") if part.strip())
+            }
+            if directive in parsed:
+                sources = parsed[directive]
+            elif directive in FETCH and "default-src" in parsed:
+                sources = parsed["default-src"]
+            else:
+                continue  # this policy does not restrict it
+            allowed = sources if allowed is None else allowed & sources
+        result[directive] = allowed
+    return result
+
+
+def test_hosts_give_the_search_page_its_policy_and_every_other_page_todays(production, stylesheet):
+    headers_file = (production.output / "_headers").read_text()
+    for path in page_paths(production.output):
+        if path == "/404.html":
+            continue
+        header = host_headers(headers_file, path)["Content-Security-Policy"]
+        page = parse_html(production.output / path.lstrip("/") / "index.html")
+        meta = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+        enforced = effective([*header.split(", "), meta])
+        search = path == "/search/"
+        own = headers.content_security_policy(stylesheet, search=search)
+        assert enforced == effective([own]), path
+    assert effective([headers.content_security_policy(stylesheet)])["script-src"] == frozenset()
+
+
+def test_nginx_config_gives_the_search_page_its_own_policy(settings, stylesheet):
+    config = headers.nginx_config(settings, stylesheet)
+    search_block = config.split("location ^~ /search/ {", 1)[1].split("}", 1)[0]
+    policy = headers.content_security_policy(stylesheet, search=True)
+    assert f'add_header Content-Security-Policy "{policy}" always;' in search_block
+    site_block = config.split("location / {", 1)[1].split("}", 1)[0]
+    assert headers.content_security_policy(stylesheet) in site_block
+
+
+# -- in Chromium ------------------------------------------------------------------------
+
+ARTICLE = "Title: {title}\nDate: 2026-11-20\nCategory: Care\nTags: t\nSummary: {summary}\n{extra}\n{body}\n"
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("search")
+    articles = root / "content" / "articles"
+    articles.mkdir(parents=True)
+    (articles / "kneading.md").write_text(
+        ARTICLE.format(
+            title="Kneading",
+            summary="About sandalwood oil.",
+            extra="",
+            body="Kneading the shoulders with slow strokes.",
+        ),
+        "utf-8",
+    )
+    (articles / "secret.md").write_text(
+        ARTICLE.format(
+            title="Secret", summary="A draft.", extra="Status: draft", body="Zebrawood is a secret."
+        ),
+        "utf-8",
+    )
+    run = run_build("--content", root / "content", output=root / "output")
+    assert run.code == 0, run.stderr
+    return run.output
+
+
+def search_for(page, url, query):
+    page.goto(f"{url}/search/?q={query}")
+    page.wait_for_function(
+        "() => /match/.test(document.getElementById('search-status').textContent)", timeout=5000
+    )
+    return page.inner_text("#search-status"), [
+        a.get_attribute("href") for a in page.locator("#search-results a").all()
+    ]
+
+
+@pytest.mark.browser
+def test_the_index_holds_published_text_and_summaries_not_drafts_or_notices(small_site, chromium):
+    page = chromium.new_page()
+    with browser.serving(small_site) as url:
+        assert search_for(page, url, "strokes") == ("1 article matches “strokes”.", ["/kneading/"])
+        assert search_for(page, url, "sandalwood")[1] == ["/kneading/"]  # the summary
+        assert search_for(page, url, "zebrawood")[1] == []  # a draft
+        assert search_for(page, url, "qualified")[1] == []  # the health notice
+    page.close()
+
+
+@pytest.mark.browser
+def test_the_search_page_is_accessible_with_results(site, served, chromium):
+    problems = []
+    for width in (375, 1280):
+        context = chromium.new_context(viewport={"width": width, "height": 800})
+        page = context.new_page()
+        search_for(page, served, "massage")
+        for scheme, found in audit(page, page.url, served, ("light", "dark")).items():
+            problems += [f"{width} {scheme}: {p}" for p in found]
+        context.close()
+    assert problems == []
+
+
+@pytest.mark.browser
+def test_without_javascript_the_search_page_points_elsewhere(served, chromium):
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served + "/search/?q=massage")
+    shown = page.inner_text("main")  # what the reader sees, <noscript> content included
+    assert "Search needs JavaScript, which is off in this browser." in shown
+    assert "every article in the archives" in shown and "the tags" in shown
+    assert page.locator("#search-results li").count() == 0
+    context.close()
