@@ -106,7 +106,9 @@ class BuildState:
     # plugins.images: every image file to make (name below the output -> sitekit.imaging.Job).
     image_jobs: dict[str, Any] = field(default_factory=dict)
     # plugins.render_cache: page keys of this build, and how many pages were rendered or reused.
-    page_keys: dict[str, str] = field(default_factory=dict)
+    page_keys: dict[str, Any] = field(default_factory=dict)
+    # plugins.render_cache: the pages the last good build wrote.
+    previous_pages: frozenset[str] = frozenset()
     rendered: int = 0
     reused: int = 0
     # publish.images: image files made in this build, and taken from the cache.

@@ -40,6 +40,8 @@ def test_bench_runs_every_scenario_against_the_reference(tmp_path):
     for scenario in SCENARIOS:
         assert scenario in run.stdout
     assert "link check in the cold local build: " in run.stdout
+    assert "search index in the cold production build: " in run.stdout
+    assert "one search query ('massage'): " in run.stdout
     results = json.loads(report.read_text())
     assert results["articles"] == 20
     assert [r["scenario"] for r in results["results"]] == SCENARIOS

@@ -238,7 +238,59 @@ def table(measurements: list[Measurement], count: int) -> str:
         lines.append(
             f"link check in the cold local build: {links:.2f} s, {100 * links / cold:.1f}% of it"
         )
+    production = by_name["cold, production settings"]
+    if (search := production.steps.get("search")) is not None:
+        share = 100 * search / production.seconds
+        lines.append(
+            f"search index in the cold production build: {search:.2f} s, {share:.1f}% of it"
+        )
     return "\n".join(lines)
+
+
+QUERY = "massage"
+
+
+def query_bytes(output: Path, query: str = QUERY) -> tuple[int, int] | None:
+    """(bytes, files) one search on the search page transfers, compressed, all files included.
+
+    Each file counts at the size a host sends: its .gz twin where the build wrote
+    one (Pagefind's index files are compressed already). None without Chromium.
+    """
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    from sitekit.devtools import browser
+
+    if browser.chromium_path() is None:
+        return None
+    fetched: list[str] = []
+    with browser.serving(output) as url, sync_playwright() as playwright:
+        chromium = browser.launch(playwright)
+        context = chromium.new_context()
+        # The production pages name https://example.org: answer from the local server.
+        context.route(
+            SITEURL + "/**",
+            lambda route: route.fulfill(
+                response=route.fetch(url=route.request.url.replace(SITEURL, url))
+            ),
+        )
+        page = context.new_page()
+        page.on("requestfinished", lambda request: fetched.append(request.url))
+        page.goto(f"{SITEURL}/search/?q={query}")
+        page.wait_for_function(
+            "() => /match/.test(document.getElementById('search-status').textContent)",
+            timeout=30_000,
+        )
+        chromium.close()
+    total = 0
+    for address in dict.fromkeys(fetched):
+        path = output / address.removeprefix(SITEURL + "/").split("?")[0]
+        if path.is_dir() or address.endswith("/") or "?" in address:
+            path = path / "index.html" if path.is_dir() else output / "search" / "index.html"
+        twin = path.with_name(path.name + ".gz")
+        total += (twin if twin.is_file() else path).stat().st_size
+    return total, len(dict.fromkeys(fetched))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -254,9 +306,14 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         measurements = bench(args.articles, workdir, max(1, args.runs))
+        query = query_bytes(workdir / "production")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print(table(measurements, args.articles))
+    if query is None:
+        print("one search query: not measured (it needs Playwright and Chromium)")
+    else:
+        print(f"one search query ('{QUERY}'): {query[0]:,} bytes compressed in {query[1]} files")
     if args.json:
         rows = [
             {**asdict(m), "time_ratio": m.time_ratio, "rss_ratio": m.rss_ratio}

@@ -198,6 +198,7 @@ class CachingWriter(Writer):
         self.build = state.of(settings)
         self.keys = Keys(self.build.inputs)
         self.previous = _load(self.build.cache / MANIFEST) if self.build.previous else {}
+        self.build.previous_pages = frozenset(self.previous)
 
     def write_file(
         self, name: str, template: Any, context: dict[str, Any], *args: Any, **kwargs: Any
