@@ -14,6 +14,7 @@ import brotli
 import pytest
 
 from sitekit.publish import headers
+from tests.support.browser import routed_context
 from tests.support.pages import PRODUCTION_URL, ROOT, page_paths
 from tests.support.tools import require_tool
 
@@ -164,18 +165,8 @@ def test_every_security_header_and_cache_policy(nginx, production, stylesheet):
 def test_no_csp_violation_in_chromium(chromium, nginx, production):
     paths = page_paths(production.output)
     problems = []
-    context = chromium.new_context()
-    # The pages name https://example.org; answer those requests from our nginx, headers and all.
-    context.route(
-        PRODUCTION_URL + "/**",
-        lambda route: route.fulfill(
-            response=route.fetch(url=route.request.url.replace(PRODUCTION_URL, nginx))
-        ),
-    )
-    context.add_init_script(
-        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
-        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
-    )
+    # The pages name https://example.org; our nginx answers those requests.
+    context = routed_context(chromium, PRODUCTION_URL, nginx)
     # One tab per page, none navigated away, so no request is cut short; then
     # wait until each tab's network is idle (at once for those already idle).
     tabs = {}
@@ -200,17 +191,7 @@ def test_no_csp_violation_in_chromium(chromium, nginx, production):
 
 def test_search_from_the_home_page_through_nginx(chromium, nginx):
     problems = []
-    context = chromium.new_context()
-    context.route(
-        PRODUCTION_URL + "/**",
-        lambda route: route.fulfill(
-            response=route.fetch(url=route.request.url.replace(PRODUCTION_URL, nginx))
-        ),
-    )
-    context.add_init_script(
-        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
-        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
-    )
+    context = routed_context(chromium, PRODUCTION_URL, nginx)
     page = context.new_page()
     page.on("console", lambda m: m.type in ("error", "warning") and problems.append(m.text))
     page.on("pageerror", lambda e: problems.append(str(e)))

@@ -43,9 +43,7 @@ def wait_for(condition, seconds=10.0):
 def preview(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    running = Preview(
-        tmp_path / "output", [content], build_args=("--content", str(content)), quiet=True
-    )
+    running = Preview.for_content(content, tmp_path / "output")
     running.start()
     watcher = threading.Thread(target=running.watch, daemon=True)
     watcher.start()
@@ -161,9 +159,7 @@ def test_each_rebuild_runs_the_projects_current_code_and_settings(tmp_path):
 def test_a_save_made_while_the_preview_starts_is_built_too(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    running = Preview(
-        tmp_path / "output", [content], build_args=("--content", str(content)), quiet=True
-    )
+    running = Preview.for_content(content, tmp_path / "output")
     running.start()
     article = content / "articles" / f"{ARTICLE}.md"
     article.write_text(article.read_text() + "\nSaved before the watcher ran.\n")

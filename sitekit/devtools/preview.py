@@ -214,6 +214,11 @@ class Preview:
         self.url = f"http://{host}:{self.server.server_address[1]}"
         self.stopping = threading.Event()
 
+    @classmethod
+    def for_content(cls, content: Path, output: Path, quiet: bool = True) -> Preview:
+        """A preview of another content folder (the tests', the benchmark's)."""
+        return cls(output, [content], build_args=("--content", str(content)), quiet=quiet)
+
     def start(self) -> None:
         self.started_from = self.stamp()
         self.rebuild("Start")

@@ -30,9 +30,7 @@ def measure(rounds: int = 10) -> list[float]:
         shutil.copytree(PROJECT / "content", content)
         article = content / "articles" / f"{ARTICLE}.md"
         original = article.read_text("utf-8")
-        preview = Preview(
-            Path(folder) / "output", [content], build_args=("--content", str(content)), quiet=True
-        )
+        preview = Preview.for_content(content, Path(folder) / "output")
         preview.start()
         watcher = threading.Thread(target=preview.watch, daemon=True)
         watcher.start()
