@@ -278,6 +278,7 @@ class Preview:
                 if names:
                     more = f" and {len(names) - 1} more" if len(names) > 1 else ""
                     self.rebuild(f"Changed {Path(names[0]).name}{more}")
+                    caught_up = True  # this build saw every change made so far
         finally:
             self.server.shutdown()
             self.server.server_close()
