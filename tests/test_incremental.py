@@ -16,7 +16,7 @@ from tests.support.pages import ROOT
 ARTICLES = 24
 # A cold production build without twins: the incremental build's twins are
 # checked by decompressing them instead, which is what "identical" means for
-# a deterministic compressor, at a fraction of zopfli's time.
+# a deterministic compressor, at a fraction of the time.
 COLD_WITHOUT_TWINS = """\
 import sys
 sys.path.insert(0, {root!r})

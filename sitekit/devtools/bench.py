@@ -10,6 +10,7 @@ Set BENCH_VERBOSE=1 to see each build's own summary line.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import shutil
@@ -20,6 +21,9 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+
+import brotli
+import zopfli.gzip
 
 from sitekit.build import command_line
 from sitekit.build.settings import PROJECT
@@ -248,6 +252,29 @@ def table(measurements: list[Measurement], count: int) -> str:
 
 
 QUERY = "massage"
+COMPRESSORS = {
+    "gzip: zopfli": lambda data: zopfli.gzip.compress(data),
+    "gzip: zlib -9 (used)": lambda data: gzip.compress(data, compresslevel=9, mtime=0),
+    "brotli 11 (used)": lambda data: brotli.compress(data, mode=brotli.MODE_TEXT, quality=11),
+    "brotli 10": lambda data: brotli.compress(data, mode=brotli.MODE_TEXT, quality=10),
+}
+
+
+def compressor_table(output: Path, sample: int = 200) -> str:
+    """Bytes and seconds of each compressor on a spread of the site's text files."""
+    from sitekit.publish.precompress import text_files
+
+    files = text_files(output)
+    chosen = files[:: max(1, len(files) // sample)][:sample]
+    data = [path.read_bytes() for path in chosen]
+    raw = sum(map(len, data))
+    lines = [f"compressors on {len(data)} of the {len(files)} text files ({raw:,} bytes):"]
+    for name, compress in COMPRESSORS.items():
+        started = time.perf_counter()
+        size = sum(len(compress(d)) for d in data)
+        seconds = time.perf_counter() - started
+        lines.append(f"  {name:22} {size:>11,} bytes ({100 * size / raw:4.1f}%) {seconds:7.2f} s")
+    return "\n".join(lines)
 
 
 def query_bytes(output: Path, query: str = QUERY) -> tuple[int, int] | None:
@@ -307,9 +334,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         measurements = bench(args.articles, workdir, max(1, args.runs))
         query = query_bytes(workdir / "production")
+        compressors = compressor_table(workdir / "production")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print(table(measurements, args.articles))
+    print(compressors)
     if query is None:
         print("one search query: not measured (it needs Playwright and Chromium)")
     else:
