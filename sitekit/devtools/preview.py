@@ -72,12 +72,12 @@ def build_in_child(argv: list[str], connection: Any) -> None:
         code = site_build.main(argv)
     problems = [line.removeprefix("error: ") for line in stderr.getvalue().splitlines()]
     problems = [p for p in problems if not p.startswith("Build failed with")]
-    page = error_page(problems, argv) if code else b""
+    page = error_page(problems) if code else b""
     connection.send((code, stdout.getvalue().strip(), problems, page))
     connection.close()
 
 
-def error_page(problems: list[str], argv: list[str]) -> bytes:
+def error_page(problems: list[str]) -> bytes:
     """A page in the site's style (its stylesheet and header) that lists every problem."""
     site_name, css = "The site", ""
     try:

@@ -24,27 +24,19 @@ from typing import Any
 from pelican import signals
 
 from sitekit import imaging, state
+from sitekit.sources.images import STATIC, image_file
 
 _IMG = re.compile(r"<img\s[^>]*>")
 _ATTRIBUTE = re.compile(r'([a-zA-Z][a-zA-Z0-9-]*)(?:\s*=\s*"([^"]*)")?')
-_STATIC = re.compile(r"^[{|](?:static|attach)[}|](.*)$")
 
 
-def source_of(src: str, article_folder: Path, content_root: Path) -> Path | None:
+def source_of(src: str, article: Path, content_root: Path) -> Path | None:
     """The image file a `{static}` address names, if it is a raster image under content/."""
-    found = _STATIC.match(html.unescape(src))
-    if not found:
+    path = image_file(html.unescape(src), article, content_root)
+    if path is None:
         return None
-    relative = found.group(1).split("?", 1)[0].split("#", 1)[0]
-    path = (
-        (content_root / relative.lstrip("/"))
-        if relative.startswith("/")
-        else article_folder / relative
-    )
     path = path.resolve()
-    if path.suffix.lower() in imaging.RASTER_SUFFIXES and path.is_file():
-        return path
-    return None
+    return path if path.suffix.lower() in imaging.RASTER_SUFFIXES and path.is_file() else None
 
 
 def srcset(candidates: tuple[imaging.Candidate, ...], site_url: str) -> str:
@@ -97,12 +89,12 @@ def enrich(generator: Any) -> None:
         )
     )
     for article in [*generator.articles, *generator.drafts]:
-        folder = Path(article.source_path).resolve().parent
+        source = Path(article.source_path).resolve()
         found: list[tuple[imaging.ImageSet, str]] = []
 
-        def replace(match: re.Match[str], folder: Path = folder, found: list = found) -> str:
+        def replace(match: re.Match[str], source: Path = source, found: list = found) -> str:
             attributes = attributes_of(match.group(0))
-            path = source_of(attributes.get("src", ""), folder, content_root)
+            path = source_of(attributes.get("src", ""), source, content_root)
             if path is None:
                 return match.group(0)
             image_set = imaging.plan(path)
@@ -111,8 +103,8 @@ def enrich(generator: Any) -> None:
             return picture(image_set, attributes, site_url, first=len(found) == 1)
 
         article._content = _IMG.sub(replace, article._content or "")
-        named = _STATIC.sub(r"\1", article.metadata.get("image", "")).lstrip("/")
-        if named and (path := source_of("{static}/" + named, folder, content_root)):
+        named = STATIC.sub("", article.metadata.get("image", "")).lstrip("/")
+        if named and (path := source_of("{static}/" + named, source, content_root)):
             image_set = imaging.plan(path)
             build.image_jobs.update({job.name: job for job in image_set.jobs})
             article.social_image = social_candidate(image_set, article.title)

@@ -21,14 +21,14 @@ MARKDOWN_IMAGE = re.compile(
     r"(?P<attributes>\{[^}]*\})?"
 )
 _EMPTY_ALT = re.compile(r"""\balt\s*=\s*(?:""|'')""")
-_STATIC = re.compile(r"^[{|](?:static|attach)[}|]")
+STATIC = re.compile(r"^[{|](?:static|attach)[}|]")
 
 
 def image_file(src: str, article: Path, content_root: Path) -> Path | None:
     """The file a `{static}` image address names, whether or not it exists."""
-    if not _STATIC.match(src):
+    if not STATIC.match(src):
         return None
-    relative = _STATIC.sub("", src).split("?", 1)[0].split("#", 1)[0]
+    relative = STATIC.sub("", src).split("?", 1)[0].split("#", 1)[0]
     return (
         content_root / relative.lstrip("/")
         if relative.startswith("/")
