@@ -294,15 +294,7 @@ def query_bytes(output: Path, query: str = QUERY) -> tuple[int, int] | None:
     fetched: list[str] = []
     with browser.serving(output) as url, sync_playwright() as playwright:
         chromium = browser.launch(playwright)
-        context = chromium.new_context()
-        # The production pages name https://example.org: answer from the local server.
-        context.route(
-            SITEURL + "/**",
-            lambda route: route.fulfill(
-                response=route.fetch(url=route.request.url.replace(SITEURL, url))
-            ),
-        )
-        page = context.new_page()
+        page = browser.routed_context(chromium, SITEURL, url).new_page()
         page.on("requestfinished", lambda request: fetched.append(request.url))
         page.goto(f"{SITEURL}/search/?q={query}")
         page.wait_for_function(

@@ -98,3 +98,26 @@ def serving(folder: Path) -> Iterator[str]:
 def launch(playwright: Any) -> Any:
     """Debian's Chromium, headless, through Playwright."""
     return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+
+
+RECORD_CSP_VIOLATIONS = (
+    "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+    " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+)
+
+
+def routed_context(chromium: Any, site_url: str, server: str) -> Any:
+    """A browser context where requests for `site_url` are answered by `server`, headers and all,
+    and each page records its CSP violations in `window.__csp`.
+
+    Production pages name the site's public address; this serves them from loopback.
+    """
+    context = chromium.new_context()
+    context.route(
+        site_url + "/**",
+        lambda route: route.fulfill(
+            response=route.fetch(url=route.request.url.replace(site_url, server))
+        ),
+    )
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
+    return context

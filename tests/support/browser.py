@@ -88,23 +88,3 @@ def audit(page, url: str, origin: str, schemes: tuple[str, ...]) -> dict[str, li
             options = AXE_OPTIONS if n == 0 else AXE_COLOUR_OPTIONS
             found[scheme] = axe_violations(page, options)
     return {scheme: problems + violations for scheme, violations in found.items()}
-
-
-RECORD_CSP_VIOLATIONS = (
-    "window.__csp = []; document.addEventListener('securitypolicyviolation',"
-    " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
-)
-
-
-def routed_context(chromium, site_url: str, server: str):
-    """A browser context where requests for `site_url` are answered by `server`, headers and all,
-    and each page records its CSP violations in `window.__csp`."""
-    context = chromium.new_context()
-    context.route(
-        site_url + "/**",
-        lambda route: route.fulfill(
-            response=route.fetch(url=route.request.url.replace(site_url, server))
-        ),
-    )
-    context.add_init_script(RECORD_CSP_VIOLATIONS)
-    return context
