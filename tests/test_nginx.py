@@ -13,8 +13,8 @@ import urllib.request
 import brotli
 import pytest
 
+from sitekit.devtools.browser import routed_context
 from sitekit.publish import headers
-from tests.support.browser import routed_context
 from tests.support.pages import PRODUCTION_URL, ROOT, page_paths
 from tests.support.tools import require_tool
 
@@ -197,6 +197,7 @@ def test_search_from_the_home_page_through_nginx(chromium, nginx):
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
     page.goto(PRODUCTION_URL + "/")
+    page.wait_for_load_state("networkidle")  # leaving earlier would cut the favicon's request short
     page.fill("#site-search", "petrissage")
     page.press("#site-search", "Enter")
     page.wait_for_function(
