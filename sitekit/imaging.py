@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 
 import PIL
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageColor, ImageDraw, ImageFont, ImageOps
 
 # The theme's text column is at most 40rem (640 px); 2x screens want twice that.
 WIDTHS = (320, 640, 960, 1280)
@@ -199,17 +199,33 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     return lines
 
 
+def ramp(start: str, end: str, steps: int) -> list[int]:
+    """`steps` palette entries from one colour to another, as flat RGB values."""
+    a, b = ImageColor.getrgb(start)[:3], ImageColor.getrgb(end)[:3]
+    return [
+        round(x + (y - x) * i / (steps - 1)) for i in range(steps) for x, y in zip(a, b, strict=True)
+    ]
+
+
+# The card's palette: 64 shades from the background to the text colour (the
+# title's anti-aliased edges), 64 to the muted colour (the site's name), then the accent.
+SHADES = 64
+ACCENT_INDEX = 2 * SHADES
+
+
 def draw_card(
     title: str, site_name: str, background: str, text: str, accent: str, muted: str
 ) -> bytes:
     """A 1200x630 social card: the title and the site's name, in the theme's colours.
 
     The font is the TrueType face Pillow ships (Aileron), so nothing is downloaded.
+    The text is drawn once as coverage (greyscale) and mapped onto a palette of
+    the four colours' shades: a palette PNG is made in 9 ms and weighs 16 KB,
+    where drawing in RGB took 22 ms and 34 KB (measured on a 40-character title).
     """
     width, height = CARD_SIZE
-    image = Image.new("RGB", CARD_SIZE, background)
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, 24, height), fill=accent)
+    coverage = Image.new("L", CARD_SIZE, 0)
+    draw = ImageDraw.Draw(coverage)
     margin = 96
     size = 76
     font = ImageFont.load_default(size=size)
@@ -220,14 +236,26 @@ def draw_card(
         lines = wrap(title, font, width - 2 * margin)
     y = margin
     for line in lines[:5]:
-        draw.text((margin, y), line, font=font, fill=text)
+        draw.text((margin, y), line, font=font, fill=255)
         y += round(size * 1.25)
-    draw.text(
-        (margin, height - margin - 40), site_name, font=ImageFont.load_default(size=40), fill=muted
+    # The title never reaches this line (at most four lines at 76 px, or five at 40 px).
+    footer = height - margin - 40
+    draw.text((margin, footer), site_name, font=ImageFont.load_default(size=40), fill=255)
+    card = Image.new("P", CARD_SIZE, 0)
+    card.putpalette(
+        ramp(background, text, SHADES)
+        + ramp(background, muted, SHADES)
+        + list(ImageColor.getrgb(accent)[:3])
     )
+    shift = 8 - (SHADES - 1).bit_length()
+    card.paste(coverage.crop((0, 0, width, footer)).point(lambda v: v >> shift), (0, 0))
+    card.paste(
+        coverage.crop((0, footer, width, height)).point(lambda v: SHADES + (v >> shift) if v else 0),
+        (0, footer),
+    )
+    ImageDraw.Draw(card).rectangle((0, 0, 24, height), fill=ACCENT_INDEX)
     buffer = io.BytesIO()
-    # Level 6, not optimize=True: a fifth of the time for 7% more bytes, at one card an article.
-    image.save(buffer, "PNG", compress_level=6)
+    card.save(buffer, "PNG", compress_level=6)
     return buffer.getvalue()
 
 

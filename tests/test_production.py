@@ -7,8 +7,9 @@ import xml.etree.ElementTree as ET
 import brotli
 import feedparser
 import pytest
-from PIL import Image
+from PIL import Image, ImageColor
 
+from sitekit.imaging import theme_colours
 from sitekit.publish import headers
 from sitekit.publish.headers import csp_hash
 from sitekit.publish.links import check_links
@@ -86,7 +87,7 @@ def test_each_page_has_unique_title_description_and_canonical(production):
 
 
 @pytest.mark.parametrize("source", ARTICLES, ids=lambda p: p.stem)
-def test_article_open_graph_twitter_and_json_ld(production, source):
+def test_article_open_graph_twitter_and_json_ld(production, source, stylesheet):
     metadata, _ = read_article_source(source)
     url = f"{PRODUCTION_URL}/{metadata['Slug']}/"
     page = parse_html(production.output / metadata["Slug"] / "index.html")
@@ -107,6 +108,12 @@ def test_article_open_graph_twitter_and_json_ld(production, source):
     assert (og["og:image:width"], og["og:image:height"]) == ("1200", "630")
     with Image.open(production.output / card.removeprefix(PRODUCTION_URL + "/")) as image:
         assert image.size == (1200, 630) and image.format == "PNG"
+        colours = theme_colours(stylesheet)
+        rgb = image.convert("RGB")
+        # The accent bar on the left, the page's background elsewhere, the title in the text colour.
+        assert rgb.getpixel((4, 300)) == ImageColor.getrgb(colours["--color-link"])
+        assert rgb.getpixel((1150, 40)) == ImageColor.getrgb(colours["--color-background"])
+        assert ImageColor.getrgb(colours["--color-text"]) in {c for _, c in rgb.getcolors(4096)}
 
     article, breadcrumbs = json_ld(page)
     assert article["@type"] == "Article"
