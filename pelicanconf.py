@@ -40,7 +40,7 @@ PLUGINS = [
     "sitekit.plugins.inline_css",
     "sitekit.plugins.assets",
     "sitekit.plugins.template_helpers",
-    "sitekit.plugins.toc",
+    "sitekit.plugins.reader",
     "pelican.plugins.neighbors",
     "sitekit.plugins.related",
     "sitekit.plugins.taxonomy",
@@ -68,7 +68,7 @@ MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
         "markdown.extensions.meta": {},
-        # Heading ids and permalinks; sitekit.plugins.toc keeps the table of contents.
+        # Heading ids and permalinks; sitekit.plugins.reader keeps the table of contents.
         "markdown.extensions.toc": {
             # The heading text itself links to the section: link text that makes sense.
             "anchorlink": True,

@@ -203,7 +203,9 @@ def ramp(start: str, end: str, steps: int) -> list[int]:
     """`steps` palette entries from one colour to another, as flat RGB values."""
     a, b = ImageColor.getrgb(start)[:3], ImageColor.getrgb(end)[:3]
     return [
-        round(x + (y - x) * i / (steps - 1)) for i in range(steps) for x, y in zip(a, b, strict=True)
+        round(x + (y - x) * i / (steps - 1))
+        for i in range(steps)
+        for x, y in zip(a, b, strict=True)
     ]
 
 
@@ -250,7 +252,9 @@ def draw_card(
     shift = 8 - (SHADES - 1).bit_length()
     card.paste(coverage.crop((0, 0, width, footer)).point(lambda v: v >> shift), (0, 0))
     card.paste(
-        coverage.crop((0, footer, width, height)).point(lambda v: SHADES + (v >> shift) if v else 0),
+        coverage.crop((0, footer, width, height)).point(
+            lambda v: SHADES + (v >> shift) if v else 0
+        ),
         (0, footer),
     )
     ImageDraw.Draw(card).rectangle((0, 0, 24, height), fill=ACCENT_INDEX)

@@ -36,8 +36,11 @@ class Options:
 
     # plugins.inline_css: the one stylesheet, below THEME, inlined into every page.
     stylesheet: str = "css/site.css"
-    # plugins.toc: an article gets a table of contents from this many headings.
+    # plugins.reader: an article gets a table of contents from this many headings.
     toc_min_headings: int = 3
+    # plugins.reader and plugins.render_cache: processes that convert Markdown and
+    # render pages (0: one per core; 1: all in the build's own process).
+    workers: int = 0
     # plugins.related: how many related articles an article lists.
     related_max: int = 3
     # plugins.reading_time: words read per minute.
@@ -109,6 +112,8 @@ class BuildState:
     page_keys: dict[str, Any] = field(default_factory=dict)
     # plugins.render_cache: the pages the last good build wrote.
     previous_pages: frozenset[str] = frozenset()
+    # plugins.render_cache: the writer, whose deferred pages are rendered on `finalized`.
+    writer: Any = None
     rendered: int = 0
     reused: int = 0
     # publish.images: image files made in this build, and taken from the cache.

@@ -43,7 +43,7 @@ def test_bench_runs_every_scenario_against_the_reference(tmp_path):
     assert "link check in the cold local build: " in run.stdout
     assert "search index in the cold production build: " in run.stdout
     assert "one search query ('massage'): " in run.stdout
-    assert re.search(r"gzip: zopfli +[\d,]+ bytes", run.stdout)
+    assert re.search(r"brotli 5 \(used\) +[\d,]+ bytes", run.stdout)
     results = json.loads(report.read_text())
     assert results["articles"] == 20
     assert [r["scenario"] for r in results["results"]] == SCENARIOS

@@ -20,13 +20,14 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import brotli
-import zopfli.gzip
 
 from sitekit.build import command_line
 from sitekit.build.settings import PROJECT
+from sitekit.publish.precompress import BROTLI_QUALITY, GZIP_LEVEL
 from sitekit.sources.validate import Source, parse
 
 CATEGORIES = 10
@@ -253,10 +254,15 @@ def table(measurements: list[Measurement], count: int) -> str:
 
 QUERY = "massage"
 COMPRESSORS = {
-    "gzip: zopfli": lambda data: zopfli.gzip.compress(data),
-    "gzip: zlib -9 (used)": lambda data: gzip.compress(data, compresslevel=9, mtime=0),
-    "brotli 11 (used)": lambda data: brotli.compress(data, mode=brotli.MODE_TEXT, quality=11),
-    "brotli 10": lambda data: brotli.compress(data, mode=brotli.MODE_TEXT, quality=10),
+    f"gzip: zlib -{GZIP_LEVEL} (used)": lambda data: gzip.compress(
+        data, compresslevel=GZIP_LEVEL, mtime=0
+    ),
+    **{
+        f"brotli {q}{' (used)' if q == BROTLI_QUALITY else ''}": partial(
+            brotli.compress, mode=brotli.MODE_TEXT, quality=q
+        )
+        for q in (5, 6, 8, 10, 11)
+    },
 }
 
 

@@ -25,8 +25,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
+import pickle
 import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +40,14 @@ from pelican import signals
 from pelican.contents import Content, Static
 from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
+from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from sitekit import state
+from sitekit.build import logs
 from sitekit.state import BuildState
+
+logger = logging.getLogger(__name__)
 
 MANIFEST = "render-keys.json"
 # Content fields a page may show about an article it links to.
@@ -192,6 +202,17 @@ class _ReusingTemplate:
         return self.writer.render(self.template, localcontext, key)
 
 
+@dataclass
+class _Pending:
+    """A page to render once every page is known: its file, template, context and key."""
+
+    name: str
+    path: str
+    template: Any
+    localcontext: dict[str, Any]
+    key: str
+
+
 class CachingWriter(Writer):
     def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
         super().__init__(output_path, settings=settings)
@@ -199,6 +220,8 @@ class CachingWriter(Writer):
         self.keys = Keys(self.build.inputs)
         self.previous = _load(self.build.cache / MANIFEST) if self.build.previous else {}
         self.build.previous_pages = frozenset(self.previous)
+        self.pending: list[_Pending] = []
+        self.build.writer = self
 
     def write_file(
         self, name: str, template: Any, context: dict[str, Any], *args: Any, **kwargs: Any
@@ -207,15 +230,34 @@ class CachingWriter(Writer):
         return super().write_file(name, wrapped, context, *args, **kwargs)
 
     def render(self, template: Any, localcontext: dict[str, Any], key: str) -> str:
+        """The page's text, or "" for a page that `flush` renders and writes later."""
         name = localcontext["output_file"]
         text = self._reused(name, key)
-        if text is None:
-            self.build.rendered += 1
-            text = template.render(localcontext)
-        else:
+        if text is not None:
             self.build.reused += 1
-        self.build.page_keys[name] = [key, _digest(text.encode("utf-8"))]
-        return text
+            self.build.page_keys[name] = [key, _digest(text.encode("utf-8"))]
+            return text
+        self.build.rendered += 1
+        path = sanitised_join(self.output_path, name)
+        self.pending.append(_Pending(name, path, template, localcontext, key))
+        return ""
+
+    def flush(self, workers: int) -> None:
+        """Render and write every pending page, in `workers` processes.
+
+        Pages are dealt out in turn, so each process gets its share of articles
+        and listings. A forked process sends back each page's digest and the
+        warnings it logged; an error stops the build as it would have in this
+        process.
+        """
+        pending, self.pending = self.pending, []
+        count = max(1, min(workers, len(pending) // POOL_MIN_PAGES))
+        children = [_fork(partial(_render_all, pending[n::count])) for n in range(1, count)]
+        results = _render_all(pending[::count])
+        for child in children:
+            results += _collect(*child)
+        for name, key, digest in results:
+            self.build.page_keys[name] = [key, digest]
 
     def _reused(self, name: str, key: str) -> str | None:
         """The last good build's file, if its key matches and its bytes are as that build wrote them."""
@@ -227,6 +269,62 @@ class CachingWriter(Writer):
         except OSError:
             return None
         return data.decode("utf-8") if _digest(data) == recorded[1] else None
+
+
+# Fewer pages than this per process, and a fork costs more than it saves.
+POOL_MIN_PAGES = 64
+
+
+def _render_all(pages: list[_Pending]) -> list[tuple[str, str, str]]:
+    results = []
+    for page in pages:
+        data = page.template.render(page.localcontext).encode("utf-8")
+        with open(page.path, "wb") as file:
+            file.write(data)
+        results.append((page.name, page.key, _digest(data)))
+    return results
+
+
+def _fork(work: Callable[[], list]) -> tuple[int, int]:
+    """Run `work` in a forked process; return (its pid, the pipe its result comes back on)."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child's own coverage is not collected
+        os.close(read_end)
+        status = 0
+        with logs.collected_warnings() as warnings:
+            try:
+                payload = ("ok", work(), warnings)
+            except BaseException as error:
+                payload = ("error", _picklable(error), warnings)
+                status = 1
+        with os.fdopen(write_end, "wb") as pipe:
+            pickle.dump(payload, pipe)
+        os._exit(status)
+    os.close(write_end)
+    return pid, read_end
+
+
+def _collect(pid: int, read_end: int) -> list:
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    if not data:
+        raise RuntimeError("a page-rendering process stopped without a result")
+    outcome, value, warnings = pickle.loads(data)
+    for message in warnings:
+        logger.warning("%s", message)
+    if outcome == "error":
+        raise value
+    return value
+
+
+def _picklable(error: BaseException) -> BaseException:
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return RuntimeError(str(error))
+    return error
 
 
 def _digest(data: bytes) -> str:
@@ -257,5 +355,13 @@ def provide_writer(pelican: Any) -> type[Writer]:
     return CachingWriter
 
 
+def flush(pelican: Any) -> None:
+    # `finalized`: every generator has written; the pages it deferred are rendered now.
+    build = state.of(pelican.settings)
+    if build.writer is not None:
+        build.writer.flush(build.options.workers or os.cpu_count() or 1)
+
+
 def register() -> None:
     signals.get_writer.connect(provide_writer)
+    signals.finalized.connect(flush)

@@ -1,0 +1,206 @@
+"""The Markdown reader: articles converted on every core, and their table of contents kept.
+
+Pelican reads one file after another on one core, and builds a new Markdown
+instance for every file (a fifth of the reading time at 1,000 articles). This
+reader keeps one instance per process and resets it between files, and, when
+a generator starts, converts every file it is about to read in a pool of
+forked processes (the ``workers`` option; 1 converts in this process, as
+Pelican does). No plugin we know of does this: pelican-plugins has none, and
+Pelican's own ``PARALLEL`` work never landed.
+
+Only the Markdown conversion runs in the pool. The metadata is processed here,
+by Pelican's own ``process_metadata``, because it makes Category, Tag and date
+objects that belong to this process; so ``metadata()`` repeats the few lines
+of Pelican's ``_parse_metadata`` that sort fields into formatted, single and
+repeated ones. A file the pool failed on is converted again here, so its
+error is reported where Pelican would report it. A test builds the same site
+with 1 and 2 workers and requires byte-identical output.
+
+Pelican throws away the table of contents the Markdown ``toc`` extension
+builds; this reader keeps it as the ``toc`` metadata of articles with at
+least ``toc_min_headings`` headings (sitekit.state.Options).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markdown import Markdown
+from markupsafe import Markup
+from pelican import readers, signals
+from pelican.utils import pelican_open
+
+from sitekit import state
+
+logger = logging.getLogger(__name__)
+
+# Below this many files a pool costs more than it saves.
+POOL_MIN_FILES = 32
+# Files handed to a worker at a time.
+CHUNK = 16
+
+
+def count_headings(tokens: list[dict[str, Any]]) -> int:
+    return sum(1 + count_headings(token["children"]) for token in tokens)
+
+
+def workers(settings: dict[str, Any]) -> int:
+    """How many processes read and render: the option, or every core."""
+    return state.of(settings).options.workers or os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class Converted:
+    """What Markdown makes of one file: plain data, so it crosses processes."""
+
+    content: str
+    meta: dict[str, list[str]]
+    # Formatted fields (FORMATTED_FIELDS, such as Summary), lower-cased name -> HTML.
+    formatted: dict[str, str]
+    toc: str
+    headings: int
+
+
+class Converter:
+    """One Markdown instance for bodies and one for formatted fields, reused file after file."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        self.formatted_fields = settings["FORMATTED_FIELDS"]
+        self.body = Markdown(**settings["MARKDOWN"])
+        self.fields = Markdown(**settings["MARKDOWN"])
+        # As Pelican does before it converts a field: no metadata inside a field.
+        self.fields.preprocessors.deregister("meta")
+
+    def convert(self, path: str) -> Converted:
+        self.body.reset()
+        with pelican_open(path) as text:
+            content = self.body.convert(text)
+        meta = dict(getattr(self.body, "Meta", {}))
+        formatted = {}
+        for name, value in meta.items():
+            if name.lower() in self.formatted_fields:
+                self.fields.reset()
+                formatted[name.lower()] = self.fields.convert("\n".join(value))
+        return Converted(
+            content,
+            meta,
+            formatted,
+            getattr(self.body, "toc", ""),
+            count_headings(getattr(self.body, "toc_tokens", [])),
+        )
+
+
+# The converter a pool worker inherits when it is forked.
+_worker_converter: Converter | None = None
+
+
+def _convert_in_worker(path: str) -> Converted | None:
+    assert _worker_converter is not None
+    try:
+        return _worker_converter.convert(path)
+    except Exception:
+        # Converted again in the main process, which reports the error as Pelican would.
+        return None
+
+
+class SiteMarkdownReader(readers.MarkdownReader):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._converter: Converter | None = None
+        self.prefetched: dict[str, Converted] = {}
+
+    @property
+    def converter(self) -> Converter:
+        if self._converter is None:
+            self._converter = Converter(self.settings)
+        return self._converter
+
+    def prefetch(self, paths: list[str]) -> None:
+        """Convert these files in a pool of forked processes, ahead of `read`."""
+        count = min(workers(self.settings), len(paths) // CHUNK)
+        if count < 2 or len(paths) < POOL_MIN_FILES:
+            return
+        global _worker_converter
+        _worker_converter = self.converter
+        try:
+            with multiprocessing.get_context("fork").Pool(count) as pool:
+                results = pool.map(_convert_in_worker, paths, chunksize=CHUNK)
+        finally:
+            _worker_converter = None
+        self.prefetched.update(
+            (path, result) for path, result in zip(paths, results, strict=True) if result
+        )
+
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        self._source_path = source_path
+        converted = self.prefetched.pop(source_path, None) or self.converter.convert(source_path)
+        return converted.content, self.metadata(converted)
+
+    def metadata(self, converted: Converted) -> dict[str, Any]:
+        output: dict[str, Any] = {}
+        for name, value in converted.meta.items():
+            name = name.lower()
+            if name in converted.formatted:
+                output[name] = self.process_metadata(name, converted.formatted[name])
+            elif not readers.DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
+                if len(value) > 1:
+                    logger.warning(
+                        "Duplicate definition of `%s` for %s. Using first one.",
+                        name,
+                        self._source_path,
+                    )
+                output[name] = self.process_metadata(name, value[0])
+            elif len(value) > 1:
+                output[name] = self.process_metadata(name, value)
+            else:
+                output[name] = self.process_metadata(name, value[0])
+        if converted.headings >= state.of(self.settings).options.toc_min_headings:
+            # Generated by the toc extension from the already-escaped headings.
+            output["toc"] = Markup(converted.toc)
+        return output
+
+
+def use_reader(pelican_readers: Any) -> None:
+    # `readers_init`: before any file is read.
+    for extension in SiteMarkdownReader.file_extensions:
+        pelican_readers.reader_classes[extension] = SiteMarkdownReader
+
+
+def _prefetch(generator: Any, kind: str) -> None:
+    """Convert the files the generator is about to read: the list generate_context reads."""
+    reader = generator.readers.readers.get("md")
+    if not isinstance(reader, SiteMarkdownReader):
+        return
+    settings = generator.settings
+    paths = []
+    for relative in sorted(
+        generator.get_files(settings[f"{kind}_PATHS"], exclude=settings[f"{kind}_EXCLUDES"])
+    ):
+        if Path(relative).suffix.lstrip(".") not in reader.file_extensions:
+            continue
+        path = os.path.abspath(os.path.join(generator.path, relative))
+        # A file Pelican's content cache holds is not converted at all.
+        if generator.readers.get_cached_data(path, None) is None:
+            paths.append(path)
+    reader.prefetch(paths)
+
+
+def prefetch_articles(generator: Any) -> None:
+    # `article_generator_init`: its readers exist, and it has read nothing yet.
+    _prefetch(generator, "ARTICLE")
+
+
+def prefetch_pages(generator: Any) -> None:
+    # `page_generator_init`: the same, for pages.
+    _prefetch(generator, "PAGE")
+
+
+def register() -> None:
+    signals.readers_init.connect(use_reader)
+    signals.article_generator_init.connect(prefetch_articles)
+    signals.page_generator_init.connect(prefetch_pages)
