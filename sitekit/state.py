@@ -114,6 +114,10 @@ class BuildState:
     previous_pages: frozenset[str] = frozenset()
     # plugins.render_cache: the writer, whose deferred pages are rendered on `finalized`.
     writer: Any = None
+    # plugins.render_cache: the pages rendered (not reused) in this build.
+    rendered_pages: list[str] = field(default_factory=list)
+    # plugins.reader and plugins.render_cache: processes used to read and to render.
+    processes: dict[str, int] = field(default_factory=dict)
     rendered: int = 0
     reused: int = 0
     # publish.images: image files made in this build, and taken from the cache.

@@ -8,6 +8,7 @@ import sys
 import brotli
 import pytest
 
+from sitekit.build import build
 from sitekit.devtools.bench import generate_site
 from sitekit.publish.precompress import TEXT_SUFFIXES
 from tests.support.build import differences, run_build, snapshot
@@ -47,6 +48,11 @@ def edit_summary(article):
     replace_field(article, "Summary", "A different summary.")
 
 
+def edit_newest_summary(article):
+    """The newest article's summary: it shows on the home page and the 404 page's short list."""
+    edit_summary(max(article.parent.glob("*.md")))
+
+
 def edit_date(article):
     replace_field(article, "Date", "2019-06-01 12:00")
 
@@ -69,7 +75,8 @@ def built_once(request, tmp_path_factory):
 
 
 @pytest.mark.parametrize(
-    "edit", [edit_body, edit_title, edit_tags, edit_summary, edit_date, remove]
+    "edit",
+    [edit_body, edit_title, edit_tags, edit_summary, edit_newest_summary, edit_date, remove],
 )
 def test_rebuild_after_an_edit_equals_a_cold_build(tmp_path, built_once, edit):
     original, production = built_once
@@ -195,3 +202,42 @@ def test_a_change_to_a_template_filter_shows_on_the_next_build(tmp_path):
     )
     after = build()
     assert '"@type": "Article"' in after
+
+
+def test_a_summary_edit_renders_only_the_pages_that_show_the_summary(tmp_path):
+    """A summary shows on the article and on listings; no other page is rendered again."""
+    content = tmp_path / "content"
+    articles = generate_site(content, ARTICLES)
+    output = tmp_path / "output"
+    assert build(output=output, content=content).ok
+    edit_summary(articles[11])
+    result = build(output=output, content=content)
+    assert result.ok, result.problems
+    showing = sorted(
+        p.relative_to(output).as_posix()
+        for p in output.rglob("*.html")
+        if "A different summary." in p.read_text()
+    )
+    # The article itself, and at least one listing (its category page, the home page...).
+    assert f"{articles[11].stem}/index.html" in showing and len(showing) > 2
+    assert result.rendered_pages == showing
+
+
+def test_parallel_reading_and_rendering_write_the_same_bytes_as_one_process(tmp_path):
+    content = tmp_path / "content"
+    generate_site(content, 80)
+    outputs = {}
+    for workers in (1, 2):
+        settings = tmp_path / f"workers{workers}.py"
+        settings.write_text(
+            f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
+            f"from pelicanconf import *\nSITEKIT = {{'workers': {workers}}}\n"
+        )
+        result = build(settings, output=tmp_path / f"output{workers}", content=content)
+        assert result.ok, result.problems
+        # Both stages really ran in that many processes.
+        assert result.processes.get("read", 1) == workers
+        assert result.processes["render"] == workers
+        outputs[workers] = snapshot(result.output)
+    assert len(outputs[1]) > 100
+    assert differences(outputs[1], outputs[2]) == []

@@ -59,6 +59,9 @@ class BuildResult:
     scheduled: dict[str, datetime] = field(default_factory=dict)
     rendered: int = 0
     reused: int = 0
+    # The pages rendered (not reused), and the processes that read and rendered.
+    rendered_pages: list[str] = field(default_factory=list)
+    processes: dict[str, int] = field(default_factory=dict)
     images_made: int = 0
     images_reused: int = 0
     # Seconds per step (pelican, links, precompress...).
@@ -128,6 +131,8 @@ def build(
             result.problems = list(messages)
             result.pages = sum(1 for _ in folder.rglob("*.html"))
             result.rendered, result.reused = build_state.rendered, build_state.reused
+            result.rendered_pages = sorted(build_state.rendered_pages)
+            result.processes = dict(build_state.processes)
             result.images_made = build_state.images_made
             result.images_reused = build_state.images_reused
             result.steps = dict(build_state.seconds)

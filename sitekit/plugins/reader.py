@@ -125,6 +125,7 @@ class SiteMarkdownReader(readers.MarkdownReader):
         count = min(workers(self.settings), len(paths) // CHUNK)
         if count < 2 or len(paths) < POOL_MIN_FILES:
             return
+        state.of(self.settings).processes["read"] = count
         global _worker_converter
         _worker_converter = self.converter
         try:

@@ -50,7 +50,8 @@ from sitekit.state import BuildState
 logger = logging.getLogger(__name__)
 
 MANIFEST = "render-keys.json"
-# Content fields a page may show about an article it links to.
+# What a page may show of an article it lists as its own (a listing page's
+# articles, related articles): the "listed" view.
 SHOWN_FIELDS = (
     "title",
     "url",
@@ -64,6 +65,26 @@ SHOWN_FIELDS = (
     "scheduled",
     "toc",
 )
+# What a page may show of articles it only links to: its neighbours, and every
+# article in the context all pages share (navigation, the 404 page's newest few).
+# A template that shows more of them (a summary, the reading time) must receive
+# them as its own listing, or edits will not reach it: the rebuild tests would fail.
+LABEL_FIELDS = ("title", "url", "date", "status", "slug", "lang", "scheduled")
+VIEWS = {"listed": SHOWN_FIELDS, "label": LABEL_FIELDS}
+
+
+# The whole lists Pelican hands a page beside its own page of them
+# (`articles_page`, `dates_page`, which get the listed view): templates list
+# summaries only through those pages.
+# The neighbouring pages of a listing are linked by their number alone.
+def own_view(name: str) -> str:
+    if name in ("articles", "dates", "all_articles") or name.endswith(
+        ("_previous_page", "_next_page")
+    ):
+        return "label"
+    return "listed"
+
+
 # Context entries that say nothing about a page's text.
 # (staticfiles comes in set order, which changes from process to process; no template shows it.)
 IGNORED = {
@@ -86,22 +107,22 @@ class Keys:
         self._memo: dict[tuple[int, object], tuple[object, str]] = {}
         self._shared: dict[int, tuple] = {}
 
-    def of(self, value: Any, depth: int = 0) -> str:
+    def of(self, value: Any, depth: int = 0, view: str = "listed") -> str:
         if isinstance(value, (str, int, float, bool, datetime, date)) or value is None:
-            return self._compute(value, depth)
-        memo_key = (id(value), depth == 0)
+            return self._compute(value, depth, view)
+        memo_key = (id(value), depth == 0, view)
         if memo_key in self._memo:
             return self._memo[memo_key][1]
-        result = self._compute(value, depth)
+        result = self._compute(value, depth, view)
         self._memo[memo_key] = (value, result)
         return result
 
-    def _compute(self, value: Any, depth: int) -> str:
+    def _compute(self, value: Any, depth: int, view: str) -> str:
         if isinstance(value, Static):
             # A copied file: a page can only link it, and its address says where.
             return f"static:{value.url}"
         if isinstance(value, Content):
-            return self.article(value, full=depth == 0)
+            return self.article(value) if depth == 0 else self._shown(value, view)
         if isinstance(value, URLWrapper):
             return f"{type(value).__name__}:{value.name}:{value.url}"
         if isinstance(value, Page):
@@ -110,43 +131,42 @@ class Keys:
                 value.number,
                 value.paginator.num_pages,
                 value.url,
-                self.of(value.object_list, depth + 1),
+                self.of(value.object_list, depth + 1, view),
             )
         if isinstance(value, Paginator):
             return _hash("paginator", value.name, value.url, value.num_pages, value.per_page)
         if isinstance(value, dict):
             return _hash(
                 *(
-                    f"{k}={self.of(v, depth + 1)}"
+                    f"{k}={self.of(v, depth + 1, view)}"
                     for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))
                 )
             )
         if isinstance(value, (list, tuple)):
-            return _hash(*(self.of(v, depth + 1) for v in value))
+            return _hash(*(self.of(v, depth + 1, view) for v in value))
         if isinstance(value, (datetime, date)):
             return value.isoformat()
         if isinstance(value, (str, int, float, bool)) or value is None:
             return repr(value)
         return f"<{type(value).__name__}>"
 
-    def article(self, content: Content, full: bool) -> str:
-        """What a page can show of an article: everything when it is the page's own article."""
-        shown = self._shown(content)
-        if not full:
-            return shown
-        fields = [shown, hashlib.sha256((content._content or "").encode()).hexdigest()]
+    def article(self, content: Content) -> str:
+        """Everything a page can show of its own article, and of the articles it links to."""
+        fields = [
+            self._shown(content, "listed"),
+            hashlib.sha256((content._content or "").encode()).hexdigest(),
+        ]
         for name in ("prev_article", "next_article"):
-            fields.append(
-                self._shown(getattr(content, name)) if getattr(content, name, None) else "-"
-            )
-        fields += [self._shown(other) for other in getattr(content, "related_posts", [])]
+            neighbour = getattr(content, name, None)
+            fields.append(self._shown(neighbour, "label") if neighbour else "-")
+        fields += [self._shown(other, "listed") for other in getattr(content, "related_posts", [])]
         return _hash(*fields)
 
-    def _shown(self, content: Content) -> str:
-        """Its metadata, links and labels: what a listing or a neighbour's page shows. Once per article."""
-        memo_key = (id(content), "shown")
+    def _shown(self, content: Content, view: str) -> str:
+        """The article's fields in this view, with its category and tags. Once per article and view."""
+        memo_key = (id(content), view)
         if memo_key not in self._memo:
-            fields = [repr(getattr(content, name, None)) for name in SHOWN_FIELDS]
+            fields = [repr(getattr(content, name, None)) for name in VIEWS[view]]
             fields += [
                 self.of(getattr(content, "category", None), 1),
                 self.of(getattr(content, "tags", []), 1),
@@ -165,7 +185,7 @@ class Keys:
             return remembered[3]
         names = sorted(k for k in context if not k.isupper() and k not in IGNORED)
         entries = [(k, context[k]) for k in names]
-        digest = _hash(*(f"{k}={self.of(v)}" for k, v in entries))
+        digest = _hash(*(f"{k}={self.of(v, view='label')}" for k, v in entries))
         self._shared[id(context)] = (context, len(context), entries, digest)
         return digest
 
@@ -173,7 +193,10 @@ class Keys:
         """A page's key: the shared digest plus what this page alone receives (`own` names)."""
         names = sorted(k for k in own if not k.isupper() and k not in IGNORED)
         return _hash(
-            self.base, template_name, shared, *(f"{k}={self.of(localcontext[k])}" for k in names)
+            self.base,
+            template_name,
+            shared,
+            *(f"{k}={self.of(localcontext[k], view=own_view(k))}" for k in names),
         )
 
 
@@ -238,6 +261,7 @@ class CachingWriter(Writer):
             self.build.page_keys[name] = [key, _digest(text.encode("utf-8"))]
             return text
         self.build.rendered += 1
+        self.build.rendered_pages.append(name)
         path = sanitised_join(self.output_path, name)
         self.pending.append(_Pending(name, path, template, localcontext, key))
         return ""
@@ -252,6 +276,7 @@ class CachingWriter(Writer):
         """
         pending, self.pending = self.pending, []
         count = max(1, min(workers, len(pending) // POOL_MIN_PAGES))
+        self.build.processes["render"] = count
         children = [_fork(partial(_render_all, pending[n::count])) for n in range(1, count)]
         results = _render_all(pending[::count])
         for child in children:
