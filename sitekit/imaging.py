@@ -222,7 +222,7 @@ def draw_card(
 
     The font is the TrueType face Pillow ships (Aileron), so nothing is downloaded.
     The text is drawn once as coverage (greyscale) and mapped onto a palette of
-    the four colours' shades: a palette PNG is made in 9 ms and weighs 16 KB,
+    the four colours' shades: a palette PNG is made in 5.4 ms and weighs 21 KB,
     where drawing in RGB took 22 ms and 34 KB (measured on a 40-character title).
     """
     width, height = CARD_SIZE
@@ -259,7 +259,8 @@ def draw_card(
     )
     ImageDraw.Draw(card).rectangle((0, 0, 24, height), fill=ACCENT_INDEX)
     buffer = io.BytesIO()
-    card.save(buffer, "PNG", compress_level=6)
+    # Level 3, measured: 1.8 ms to encode against 4.0 ms at level 6, for 20.5 KB against 15.8 KB.
+    card.save(buffer, "PNG", compress_level=3)
     return buffer.getvalue()
 
 

@@ -22,6 +22,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sitekit.progress import Progress
+
 OPTIONS_KEY = "SITEKIT"
 STATE_KEY = "SITEKIT_STATE"
 
@@ -123,8 +125,16 @@ class BuildState:
     # publish.images: image files made in this build, and taken from the cache.
     images_made: int = 0
     images_reused: int = 0
+    # The runner: the status line of long builds on a terminal (sitekit.progress).
+    progress: Progress = field(default_factory=lambda: Progress(enabled=False))
     # The runner and publish.timed: seconds per step, for `python -m sitekit.build --timings`.
     seconds: dict[str, float] = field(default_factory=dict)
+
+    def __reduce__(self) -> tuple[type[BuildState], tuple[Options, Path, Path, Path | None]]:
+        # Pelican's content cache pickles Category and Tag objects, which keep the
+        # settings and so this state: keep what names the build, not what it collected
+        # (the writer, the status line's terminal).
+        return (BuildState, (self.options, self.output, self.cache, self.previous))
 
 
 def of(settings: dict[str, Any]) -> BuildState:

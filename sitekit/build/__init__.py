@@ -34,6 +34,7 @@ from sitekit.build.settings import (
 )
 from sitekit.plugins import render_cache
 from sitekit.problems import display_path, one_line
+from sitekit.progress import Progress
 from sitekit.sources.validate import validate
 
 __all__ = [
@@ -91,6 +92,7 @@ def build(
     from pelican import Pelican
 
     started = time.perf_counter()
+    progress = Progress()
     # Collect from the start: Pelican already logs warnings while reading settings.
     with logs.collected_warnings() as messages:
         settings, options = load_settings(Path(settings_file), output, content)
@@ -108,6 +110,7 @@ def build(
         # The swap replaces the folder as a whole; Pelican must never empty it first.
         settings["DELETE_OUTPUT_DIRECTORY"] = False
         build_state = state.BuildState(
+            progress=progress,
             options=options,
             output=output,
             cache=cache_root(output),
@@ -145,6 +148,7 @@ def build(
                 staging.swap_into_place(folder, output)
                 render_cache.commit(build_state)
         finally:
+            progress.clear()
             shutil.rmtree(folder, ignore_errors=True)
     result.seconds = time.perf_counter() - started
     return result

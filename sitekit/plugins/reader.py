@@ -125,12 +125,17 @@ class SiteMarkdownReader(readers.MarkdownReader):
         count = min(workers(self.settings), len(paths) // CHUNK)
         if count < 2 or len(paths) < POOL_MIN_FILES:
             return
-        state.of(self.settings).processes["read"] = count
+        build = state.of(self.settings)
+        build.processes["read"] = count
+        build.progress.stage("reading", len(paths))
         global _worker_converter
         _worker_converter = self.converter
         try:
             with multiprocessing.get_context("fork").Pool(count) as pool:
-                results = pool.map(_convert_in_worker, paths, chunksize=CHUNK)
+                results = []
+                for result in pool.imap(_convert_in_worker, paths, chunksize=CHUNK):
+                    results.append(result)
+                    build.progress.advance()
         finally:
             _worker_converter = None
         self.prefetched.update(

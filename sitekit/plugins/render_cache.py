@@ -277,8 +277,10 @@ class CachingWriter(Writer):
         pending, self.pending = self.pending, []
         count = max(1, min(workers, len(pending) // POOL_MIN_PAGES))
         self.build.processes["render"] = count
+        self.build.progress.stage("writing", len(pending))
         children = [_fork(partial(_render_all, pending[n::count])) for n in range(1, count)]
-        results = _render_all(pending[::count])
+        # The other processes keep pace: each page here stands for `count` pages.
+        results = _render_all(pending[::count], partial(self.build.progress.advance, count))
         for child in children:
             results += _collect(*child)
         for name, key, digest in results:
@@ -300,9 +302,12 @@ class CachingWriter(Writer):
 POOL_MIN_PAGES = 64
 
 
-def _render_all(pages: list[_Pending]) -> list[tuple[str, str, str]]:
+def _render_all(
+    pages: list[_Pending], done: Callable[[], None] = lambda: None
+) -> list[tuple[str, str, str]]:
     results = []
     for page in pages:
+        done()
         data = page.template.render(page.localcontext).encode("utf-8")
         with open(page.path, "wb") as file:
             file.write(data)

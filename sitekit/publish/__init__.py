@@ -27,11 +27,21 @@ from sitekit.problems import Problem, display_path
 from sitekit.publish import fingerprints, headers, images, links, precompress, search, sitemap
 from sitekit.state import BuildState
 
+# What the status line of a long build says during each step (sitekit.progress).
+STAGES = {
+    "pelican": "reading",
+    "images": "making images",
+    "search": "indexing for search",
+    "links": "checking links",
+    "precompress": "compressing",
+}
+
 
 @contextmanager
 def timed(build: BuildState, step: str) -> Iterator[None]:
     """Add the step's seconds to `build.seconds` (`python -m sitekit.build --timings`)."""
     started = time.perf_counter()
+    build.progress.stage(STAGES.get(step, step))
     try:
         yield
     finally:
@@ -73,5 +83,5 @@ def run(output: Path, settings: dict[str, Any], build: BuildState) -> list[Probl
         return problems
     if options.precompress:
         with timed(build, "precompress"):
-            precompress.precompress(output, build.previous)
+            precompress.precompress(output, build.previous, progress=build.progress)
     return []

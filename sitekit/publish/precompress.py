@@ -26,6 +26,8 @@ from pathlib import Path
 
 import brotli
 
+from sitekit.progress import Progress
+
 TEXT_SUFFIXES = {".html", ".css", ".xml", ".txt", ".svg", ".json", ".js"}
 TWIN_SUFFIXES = (".gz", ".br")
 GZIP_LEVEL = 9
@@ -85,15 +87,22 @@ def reuse_twins(path: Path, output: Path, previous: Path | None) -> bool:
 
 
 def precompress(
-    output: Path, previous: Path | None = None, workers: int | None = None
+    output: Path,
+    previous: Path | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
 ) -> tuple[int, int]:
     """Give every text file below `output` its twins, on every core; return (compressed, reused)."""
+    progress = progress or Progress(enabled=False)
     every = text_files(output)
     files = [path for path in every if not reuse_twins(path, output, previous)]
+    progress.stage("compressing", len(files))
     if len(files) < 8 or workers == 1:
         for path in files:
             compress_one(path)
+            progress.advance()
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(compress_one, files, chunksize=8))
+            for _ in pool.map(compress_one, files, chunksize=8):
+                progress.advance()
     return len(files), len(every) - len(files)

@@ -1,0 +1,52 @@
+"""The status line of long builds: on a terminal only, after a delay, never in CI."""
+
+import io
+
+from sitekit import progress
+from sitekit.devtools.bench import generate_site
+from tests.support.build import run_build
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_a_long_build_on_a_terminal_shows_its_stage_and_count(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    monkeypatch.setattr(progress, "INTERVAL", 0.0)
+    terminal = Terminal()
+    line = progress.Progress(terminal)
+    line.stage("reading", 1000)
+    line.advance(812)
+    assert terminal.getvalue().endswith("\rreading 812/1000")
+    line.stage("compressing")
+    last = terminal.getvalue().split("\r")[-1]
+    # The new text, padded to cover the longer line it replaces.
+    assert last.rstrip() == "compressing…" and len(last) == len("reading 812/1000")
+    line.clear()
+    assert terminal.getvalue().endswith("\r")
+    assert line.width == 0
+
+
+def test_no_status_line_in_ci_off_a_terminal_or_in_the_first_seconds(monkeypatch):
+    monkeypatch.setattr(progress, "INTERVAL", 0.0)
+    monkeypatch.setenv("CI", "true")
+    in_ci = Terminal()
+    progress.Progress(in_ci).stage("reading", 10)
+    monkeypatch.delenv("CI")
+    piped = io.StringIO()
+    progress.Progress(piped).stage("reading", 10)
+    quick = Terminal()
+    progress.Progress(quick).stage("reading", 10)  # DELAY has not passed
+    assert in_ci.getvalue() == piped.getvalue() == quick.getvalue() == ""
+
+
+def test_a_build_whose_output_is_not_a_terminal_prints_only_its_summary(tmp_path, monkeypatch):
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    generate_site(tmp_path / "content", 40)
+    run = run_build("--content", tmp_path / "content", output=tmp_path / "output")
+    assert run.code == 0, run.stderr
+    assert run.stderr == ""
+    assert run.stdout.startswith("Built ") and "\r" not in run.stdout
