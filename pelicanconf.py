@@ -21,7 +21,14 @@ READERS = {"rst": None, "html": None, "htm": None}
 # Hidden files (editors' swap and lock files) and backups are never content.
 # Pelican matches these against file and folder names.
 IGNORE_FILES = [".*", "*~", "#*#"]
-PAGE_PATHS = []
+# Pages (About, the medical disclaimer...): content/pages/, at /<slug>/, in no
+# listing, feed or search; the footer links those FOOTER_PAGES names, in order.
+PAGE_PATHS = ["pages"]
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+DRAFT_PAGE_URL = "drafts/pages/{slug}/"
+DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
+FOOTER_PAGES = ["about", "medical-disclaimer", "privacy"]
 # Images for articles: content/images/, linked as ![alt]({static}/images/NAME).
 STATIC_PATHS = ["images"]
 # Our own check (sitekit.sources.images) refuses an image without alt text,

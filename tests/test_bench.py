@@ -44,7 +44,8 @@ def test_bench_runs_every_scenario_against_the_reference(tmp_path):
     assert "link check in the cold local build: " in run.stdout
     for ratio in ("cold production / cold local", "cold local / Hugo + PaperMod", "one-edit"):
         assert re.search(
-            rf"{re.escape(ratio)}[^:]*: [\d.]+x \(target at most [\d.]+x: (met|not met)\)", run.stdout
+            rf"{re.escape(ratio)}[^:]*: [\d.]+x \(target at most [\d.]+x: (met|not met)\)",
+            run.stdout,
         )
     # Each scenario is named while it runs.
     assert "bench: cold, local settings…" in run.stderr

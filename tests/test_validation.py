@@ -147,7 +147,7 @@ def test_bad_input_fails_clearly_and_keeps_the_output(good_site, case, data, lin
 def test_two_articles_with_the_same_slug(good_site):
     run = build_with(good_site, {"twin.md": article(Title="Twin", Slug="good")})
     assert run.code == 1
-    assert "this article and " in run.stderr and "good.md" in run.stderr and "twin.md" in run.stderr
+    assert "this file and " in run.stderr and "good.md" in run.stderr and "twin.md" in run.stderr
     assert "would be written to the same place, good/index.html" in run.stderr
 
 

@@ -12,15 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from pelican import signals
+from pelican.contents import Content
 
 from sitekit import state
 from sitekit.publish.links import read_html
 
 
 def newest_date(context: dict[str, Any]) -> datetime | None:
-    article = context.get("article")
-    if article is not None:
-        return getattr(article, "modified", None) or article.date
+    article = context.get("article") or context.get("page")
+    if isinstance(article, Content):
+        return getattr(article, "modified", None) or getattr(article, "date", None)
     dates = [a.date for a in context.get("articles") or () if getattr(a, "date", None)]
     return max(dates, default=None)
 
@@ -28,12 +29,13 @@ def newest_date(context: dict[str, Any]) -> datetime | None:
 def record(path: str, context: dict[str, Any]) -> None:
     # `content_written`: once per file, reused pages included.
     build = state.of(context)
-    name = Path(path).relative_to(context["OUTPUT_PATH"]).as_posix()
+    name = Path(path).resolve().relative_to(Path(context["OUTPUT_PATH"]).resolve()).as_posix()
     build.written[name] = newest_date(context)
-    article = context.get("article")
-    if article is not None and getattr(article, "source_path", None):
-        links = read_html(article.content).links
-        build.page_sources[name] = (Path(article.source_path), frozenset(links))
+    # An article's page, or a page of content/pages/ (listings have neither).
+    source = context.get("article") or context.get("page")
+    if isinstance(source, Content) and getattr(source, "source_path", None):
+        links = read_html(source.content).links
+        build.page_sources[name] = (Path(source.source_path), frozenset(links))
 
 
 def register() -> None:

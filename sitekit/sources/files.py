@@ -41,11 +41,12 @@ def _files(root: Path, settings: dict[str, Any]) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and not _ignored(p, root, settings))
 
 
-def markdown_files(settings: dict[str, Any]) -> list[Path]:
-    """Every Markdown file Pelican will read as an article, whatever its Markdown extension."""
+def markdown_files(settings: dict[str, Any], kind: str = "ARTICLE") -> list[Path]:
+    """Every Markdown file Pelican will read as an article (or, with kind="PAGE", as a page)."""
     root = Path(settings["PATH"])
     found = set()
-    for folder in _folders(settings, "ARTICLE_PATHS") or [root]:
+    folders = _folders(settings, f"{kind}_PATHS")
+    for folder in folders or ([root] if kind == "ARTICLE" else []):
         if folder.is_dir():
             found.update(p for p in _files(folder, settings) if p.suffix in MARKDOWN_SUFFIXES)
     return sorted(found)

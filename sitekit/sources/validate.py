@@ -31,6 +31,8 @@ from sitekit.state import Options
 __all__ = ["PLACEHOLDER", "Source", "markdown_files", "parse", "read_source", "validate"]
 
 REQUIRED = ("title", "date", "category", "summary")
+# A page (content/pages/) needs no date or category.
+PAGE_REQUIRED = ("title", "summary")
 # Every field Pelican or this theme understands; a near miss is probably a typo.
 KNOWN = (
     *REQUIRED,
@@ -128,14 +130,15 @@ def _comparable(moment: datetime) -> datetime:
     return moment.replace(tzinfo=None)
 
 
-def check_fields(source: Source) -> list[Problem]:
+def check_fields(source: Source, kind: str = "article") -> list[Problem]:
+    """The fields of an article, or (kind="page") of a page."""
     problems = []
 
     def problem(line: int | None, message: str) -> None:
         problems.append(Problem(source.shown, line, message))
 
     draft = source.value("status").lower() == "draft"
-    for key in REQUIRED:
+    for key in REQUIRED if kind == "article" else PAGE_REQUIRED:
         if key not in source.fields:
             problem(
                 None,
@@ -143,7 +146,7 @@ def check_fields(source: Source) -> list[Problem]:
             )
         elif not source.value(key):
             problem(
-                source.line_of(key), f"'{source.keys[key]}:' is empty. Give the article a {key}."
+                source.line_of(key), f"'{source.keys[key]}:' is empty. Give the {kind} a {key}."
             )
 
     if not draft:
@@ -156,7 +159,7 @@ def check_fields(source: Source) -> list[Problem]:
         if source.body.strip().startswith(PLACEHOLDER):
             problem(
                 source.body_line,
-                f"the text still starts with the {PLACEHOLDER} placeholder from `invoke new`. Write the article, or keep 'Status: draft' until you do.",
+                f"the text still starts with the {PLACEHOLDER} placeholder from `invoke new`. Write the {kind}, or keep 'Status: draft' until you do.",
             )
 
     summary = source.value("summary")
@@ -188,7 +191,7 @@ def check_fields(source: Source) -> list[Problem]:
     if not source.body.strip():
         problem(
             None,
-            "the article has no text. Write the article below the fields, after one empty line.",
+            f"the {kind} has no text. Write the {kind} below the fields, after one empty line.",
         )
     return problems
 
@@ -226,13 +229,38 @@ def check_body(source: Source, content_root: Path) -> list[Problem]:
     return problems
 
 
-def output_path(source: Source, settings: dict) -> str:
-    draft = source.value("status").lower() == "draft"
-    slug = source.value("slug") or slugify(
+def slug_of(source: Source, settings: dict) -> str:
+    return source.value("slug") or slugify(
         source.value("title"), regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
     )
-    pattern = settings["DRAFT_SAVE_AS" if draft else "ARTICLE_SAVE_AS"]
-    return source.value("save_as") or pattern.format(slug=slug)
+
+
+def output_path(source: Source, settings: dict, kind: str = "article") -> str:
+    draft = source.value("status").lower() == "draft"
+    names = {
+        ("article", False): "ARTICLE_SAVE_AS",
+        ("article", True): "DRAFT_SAVE_AS",
+        ("page", False): "PAGE_SAVE_AS",
+        ("page", True): "DRAFT_PAGE_SAVE_AS",
+    }
+    pattern = settings[names[kind, draft]]
+    return source.value("save_as") or pattern.format(slug=slug_of(source, settings))
+
+
+def footer_page_problems(settings: dict, page_slugs: set[str]) -> list[Problem]:
+    """FOOTER_PAGES names published pages only (a content folder with no pages has no links)."""
+    if not page_slugs:
+        return []
+    return [
+        Problem(
+            "FOOTER_PAGES in the settings",
+            None,
+            f"names the page '{slug}', but no published page in content/pages has that Slug. "
+            f"Pages: {', '.join(sorted(page_slugs)) or 'none'}.",
+        )
+        for slug in settings.get("FOOTER_PAGES", [])
+        if slug not in page_slugs
+    ]
 
 
 def read_source(path: Path, shown: str) -> Source | Problem:
@@ -281,20 +309,26 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
     written_to: dict[str, list[str]] = defaultdict(list)
     prefix = display_path(root, shown_relative_to)
     problems += stray_files(settings, prefix)
-    for path in markdown_files(settings):
+    page_slugs = set()
+    sources = [(path, "article") for path in markdown_files(settings)]
+    sources += [(path, "page") for path in markdown_files(settings, "PAGE")]
+    for path, kind in sources:
         shown = f"{prefix}/{path.relative_to(root).as_posix()}"
         source = read_source(path, shown)
         if isinstance(source, Problem):
             problems.append(source)
             continue
-        problems += check_fields(source) + check_body(source, root)
+        if kind == "page" and source.value("status").lower() != "draft":
+            page_slugs.add(slug_of(source, settings))
+        problems += check_fields(source, kind) + check_body(source, root)
         problems += image_problems(
             shown, source.body, source.body_line, path, root, options.image_max_megapixels
         )
         if named := source.value("image"):
             problems += field_image_problems(source, named, root, options.image_max_megapixels)
-        if source.value("title") and (target := output_path(source, settings)):
+        if source.value("title") and (target := output_path(source, settings, kind)):
             written_to[target].append(shown)
+    problems += footer_page_problems(settings, page_slugs)
     for target, shown_paths in written_to.items():
         if len(shown_paths) > 1:
             others = " and ".join(shown_paths[1:])
@@ -302,7 +336,7 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
                 Problem(
                     shown_paths[0],
                     None,
-                    f"this article and {others} would be written to the same place, {target}. Give each a different Slug.",
+                    f"this file and {others} would be written to the same place, {target}. Give each a different Slug.",
                 )
             )
     return sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))
