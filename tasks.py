@@ -183,7 +183,7 @@ def livereload(c: Context, port: int = CONFIG["port"]) -> None:
 
 @task(help={"article": "the slug of the article to shoot"})
 def screenshots(c: Context, article: str = CONFIG["screenshot_article"]) -> None:
-    """Save PNGs of the home page and an article at 375 and 1280 px, light and dark, in screenshots/."""
+    """Save PNGs of the home page, an article and the About page at 375 and 1280 px, light and dark, in screenshots/."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -198,7 +198,7 @@ def screenshots(c: Context, article: str = CONFIG["screenshot_article"]) -> None
     code = _build()
     if code:
         raise Exit(code=code)
-    pages = {"home": "/", article: f"/{article}/"}
+    pages = {"home": "/", article: f"/{article}/", "about": "/about/"}
     CONFIG["screenshots"].mkdir(exist_ok=True)
     with browser.serving(CONFIG["output"]) as url, sync_playwright() as playwright:
         chromium = browser.launch(playwright)
