@@ -5,7 +5,11 @@ Settings only: the logic they name lives in the sitekit package.
 
 import logging
 
-AUTHOR = "Back Massage Notes"
+# Who publishes the site: the footer and the articles' structured data name it.
+# No AUTHOR: an article names its writer with Author:, described in AUTHORS_FILE.
+PUBLISHER = "Back Massage Notes"
+# Authors and reviewers (sitekit.people): below PATH.
+AUTHORS_FILE = "authors.toml"
 SITENAME = "Back Massage Notes"
 SITE_DESCRIPTION = (
     "Two plain-language articles on massage therapy for the back: "
@@ -50,6 +54,7 @@ PLUGINS = [
     "sitekit.plugins.reader",
     "pelican.plugins.neighbors",
     "sitekit.plugins.related",
+    "sitekit.plugins.authors",
     "sitekit.plugins.taxonomy",
     "sitekit.plugins.reading_time",
     "sitekit.plugins.schedule",
@@ -85,6 +90,9 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
+# The heading of the section footnotes become at the end of an article ("Sources" or "Notes").
+FOOTNOTES_HEADING = "Sources"
+
 # Shown on every article, above the text.
 HEALTH_NOTICE = (
     "This article is general information, not medical advice. "
@@ -113,7 +121,8 @@ ARCHIVES_URL = "archives/"
 ARCHIVES_SAVE_AS = "archives/index.html"
 
 # One author, no static pages, no per-period archives: none of those page types.
-AUTHOR_SAVE_AS = ""
+AUTHOR_URL = "author/{slug}/"
+AUTHOR_SAVE_AS = "author/{slug}/index.html"
 AUTHORS_SAVE_AS = ""
 DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "search", "404"]
 SEARCH_URL = "search/"
@@ -136,7 +145,13 @@ AUTHOR_FEED_RSS = None
 
 # Listings show 10 articles a page, so no page grows with the number of articles.
 DEFAULT_PAGINATION = 10
-PAGINATED_TEMPLATES = {"index": None, "category": None, "tag": None, "archives": None}
+PAGINATED_TEMPLATES = {
+    "index": None,
+    "category": None,
+    "tag": None,
+    "archives": None,
+    "author": None,
+}
 PAGINATION_PATTERNS = [
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),

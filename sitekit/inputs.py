@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import sitekit
+from sitekit import people
 
 # Settings that name places on this machine, not what a page shows.
 VOLATILE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PATH", "SITEKIT_STATE"}
@@ -79,4 +80,8 @@ def digest(settings: dict[str, Any], plugin_modules: Iterable[Any] = ()) -> str:
     }
     add("settings", json.dumps(stable, sort_keys=True).encode())
     add("versions", "\n".join(versions()).encode())
+    # Content that is not an article or a page, but shows on them: the authors file.
+    described = people.people_file(settings)
+    if described.is_file():
+        add("data:people", described.read_bytes())
     return sha.hexdigest()

@@ -108,6 +108,8 @@ class BuildState:
     unpublished: dict[str, tuple[str, Path]] = field(default_factory=dict)
     # plugins.schedule: articles dated in the future (source path below content/ -> date).
     scheduled: dict[str, datetime] = field(default_factory=dict)
+    # plugins.authors: everyone content/authors.toml describes, by name (sitekit.people).
+    people: dict[str, Any] = field(default_factory=dict)
     # plugins.images: every image file to make (name below the output -> sitekit.imaging.Job).
     image_jobs: dict[str, Any] = field(default_factory=dict)
     # plugins.render_cache: page keys of this build, and how many pages were rendered or reused.

@@ -1,7 +1,7 @@
 """Refuse a setting nothing reads: `SITENAM = ...` would otherwise be ignored in silence.
 
-A setting is known when Pelican defines a default for it, when Pelican's code
-or a listed plugin's code names it, when the theme's templates use it, when it
+A setting is known when Pelican defines a default for it, when Pelican's code,
+our own code or a listed plugin's code names it, when the theme's templates use it, when it
 is the URL or save-as setting of a listed template, or when it is ours
 (``SITEKIT``). The lists are read from the code and templates themselves, so
 they cannot go stale.
@@ -47,6 +47,8 @@ def _plugin_source(name: str) -> Path | None:
 def known_settings(settings: dict[str, Any]) -> set[str]:
     names = set(DEFAULT_CONFIG) | {OPTIONS_KEY, STATE_KEY}
     names |= _names_in_code(Path(pelican.__file__).parent)
+    # Our own code besides the plugins reads settings too (the sources check, sitekit.people).
+    names |= _names_in_code(Path(__file__).resolve().parents[1])
     for plugin in settings.get("PLUGINS") or []:
         if isinstance(plugin, str) and (source := _plugin_source(plugin)):
             names |= _names_in_code(source)

@@ -16,6 +16,8 @@ repeated ones. A file the pool failed on is converted again here, so its
 error is reported where Pelican would report it. A test builds the same site
 with 1 and 2 workers and requires byte-identical output.
 
+Footnotes become a "Sources" section (sitekit.footnotes).
+
 Pelican throws away the table of contents the Markdown ``toc`` extension
 builds; this reader keeps it as the ``toc`` metadata of articles with at
 least ``toc_min_headings`` headings (sitekit.state.Options).
@@ -35,7 +37,7 @@ from markupsafe import Markup
 from pelican import readers, signals
 from pelican.utils import pelican_open
 
-from sitekit import state
+from sitekit import footnotes, state
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +73,7 @@ class Converter:
 
     def __init__(self, settings: dict[str, Any]) -> None:
         self.formatted_fields = settings["FORMATTED_FIELDS"]
+        self.footnotes_heading = settings.get("FOOTNOTES_HEADING", "Sources")
         self.body = Markdown(**settings["MARKDOWN"])
         self.fields = Markdown(**settings["MARKDOWN"])
         # As Pelican does before it converts a field: no metadata inside a field.
@@ -79,7 +82,7 @@ class Converter:
     def convert(self, path: str) -> Converted:
         self.body.reset()
         with pelican_open(path) as text:
-            content = self.body.convert(text)
+            content = footnotes.as_sources(self.body.convert(text), self.footnotes_heading)
         meta = dict(getattr(self.body, "Meta", {}))
         formatted = {}
         for name, value in meta.items():

@@ -64,6 +64,11 @@ SHOWN_FIELDS = (
     "reading_minutes",
     "scheduled",
     "toc",
+    # plugins.authors: who wrote it, who reviewed it and when.
+    "person",
+    "reviewer",
+    "reviewer_page",
+    "last_reviewed",
 )
 # What a page may show of articles it only links to: its neighbours, and every
 # article in the context all pages share (navigation, the 404 page's newest few).

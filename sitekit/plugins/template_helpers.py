@@ -24,9 +24,17 @@ from sitekit.publish.headers import content_security_policy
 _UNSAFE_IN_SCRIPT = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
 
+def _without_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [_without_none(v) for v in value]
+    return value
+
+
 def json_ld(data: dict[str, Any]) -> Markup:
-    """The block's text; a top-level field whose value is None is left out."""
-    data = {key: value for key, value in data.items() if value is not None}
+    """The block's text; a field whose value is None is left out, at any depth."""
+    data = _without_none(data)
     text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
     for char, escape in _UNSAFE_IN_SCRIPT.items():
         text = text.replace(char, escape)

@@ -22,7 +22,9 @@ import markdown
 from markdown.extensions.meta import META_MORE_RE, META_RE
 from pelican.utils import slugify
 
+from sitekit import people
 from sitekit.problems import Problem, display_path
+from sitekit.sources.credits import check_credits
 from sitekit.sources.dates import date_problem, parse_iso
 from sitekit.sources.files import markdown_files, stray_files
 from sitekit.sources.images import image_file, image_problems, unreadable
@@ -49,6 +51,8 @@ KNOWN = (
     "translation",
     "related_posts",
     "image",
+    "reviewed-by",
+    "last-reviewed",
 )
 SUMMARY_LIMIT = 160
 PLACEHOLDER = "TODO"
@@ -309,6 +313,10 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
     written_to: dict[str, list[str]] = defaultdict(list)
     prefix = display_path(root, shown_relative_to)
     problems += stray_files(settings, prefix)
+    people_path = people.people_file(settings)
+    people_shown = f"{prefix}/{people_path.relative_to(root).as_posix()}"
+    described, people_problems = people.load(people_path, people_shown)
+    problems += people_problems
     page_slugs = set()
     sources = [(path, "article") for path in markdown_files(settings)]
     sources += [(path, "page") for path in markdown_files(settings, "PAGE")]
@@ -321,6 +329,8 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
         if kind == "page" and source.value("status").lower() != "draft":
             page_slugs.add(slug_of(source, settings))
         problems += check_fields(source, kind) + check_body(source, root)
+        if described or not people_problems:  # a file that does not parse is reported alone
+            problems += check_credits(source, described, people_shown)
         problems += image_problems(
             shown, source.body, source.body_line, path, root, options.image_max_megapixels
         )
