@@ -46,12 +46,13 @@ def build(c: Context, production: bool = False) -> None:
         raise Exit(code=code)
 
 
-@task(help={"title": "the article's title, in quotes"})
-def new(c: Context, title: str) -> None:
-    """Create content/articles/<slug>.md as a draft with every field to fill in."""
+@task(help={"title": "the title, in quotes", "page": "a page (content/pages/), not an article"})
+def new(c: Context, title: str, page: bool = False) -> None:
+    """Create content/articles/<slug>.md (or, with --page, content/pages/<slug>.md) as a draft."""
     settings, _ = site_build.load_settings(site_build.LOCAL_SETTINGS)
     try:
-        path = scaffold.new_article(title, settings)
+        create = scaffold.new_page if page else scaffold.new_article
+        path = create(title, settings)
     except (FileExistsError, ValueError) as error:
         raise Exit(f"error: {error}", code=1) from None
     print(f"Created {path.relative_to(ROOT)}")

@@ -104,6 +104,35 @@ A claim that needs a source.[^1]
 [^1]: The source of the claim.
 """
 
+# People described for the tests only: the site itself names no one.
+AUTHORS = """\
+[[people]]
+name = "Author One"
+bio = "A person described for the tests only."
+credentials = "Test credential"
+url = "https://author-one.example/"
+
+[[people]]
+name = "Reviewer Two"
+bio = "Another person described for the tests only."
+"""
+
+REVIEWED = """Title: A Reviewed Article
+Date: 2026-11-18
+Category: Back Massage
+Tags: technique
+Slug: reviewed
+Summary: An article with an author, a reviewer and its sources.
+Author: Author One
+Reviewed-By: Reviewer Two
+Last-Reviewed: 2026-11-22
+
+Massage is said to ease tension.[^1] Some sources disagree.[^other]
+
+[^1]: A first source, *A Book*, 2001.
+[^other]: A second source.
+"""
+
 CHOSEN = """Title: A Chosen Picture
 Date: 2026-11-19
 Category: Back Massage
@@ -129,6 +158,8 @@ def rich_site(tmp_path_factory):
         (articles / source.name).write_bytes(source.read_bytes())
     (articles / "rich.md").write_text(RICH_ARTICLE, "utf-8")
     (articles / "chosen.md").write_text(CHOSEN, "utf-8")
+    (articles / "reviewed.md").write_text(REVIEWED, "utf-8")
+    (root / "content" / "authors.toml").write_text(AUTHORS, "utf-8")
     write_images(root / "content" / "images")
     local = run_build("--content", root / "content", output=root / "local" / "output")
     assert local.code == 0, local.stderr

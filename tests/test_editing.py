@@ -13,6 +13,7 @@ import pytest
 
 from sitekit import build as site_build
 from sitekit.devtools import scaffold
+from sitekit.devtools.bench import generate_site
 from tests.support.build import leftovers, run_build, run_build_process, snapshot
 from tests.support.pages import PRODUCTION_URL, ROOT, parse_html, running_scripts, scripts_allowed
 
@@ -279,3 +280,28 @@ def test_invoke_new_prints_the_path_and_refuses_to_overwrite():
     assert run.returncode == 1
     assert "already exists" in run.stderr and existing.name in run.stderr
     assert existing.read_bytes() == before
+
+
+def test_new_page_is_a_draft_page_that_builds_and_then_asks_for_its_summary(tmp_path):
+    (tmp_path / "content").mkdir()
+    settings, _ = site_build.load_settings(site_build.LOCAL_SETTINGS, content=tmp_path / "content")
+    generate_site(tmp_path / "content", 2)
+    path = scaffold.new_page("Editorial  policy", settings)
+    assert path == tmp_path / "content" / "pages" / "editorial-policy.md"
+    text = path.read_text()
+    assert {"Title: Editorial policy", "Slug: editorial-policy", "Status: draft"} <= set(
+        text.splitlines()
+    )
+    with pytest.raises(FileExistsError, match="already exists"):
+        scaffold.new_page("Editorial policy", settings)
+
+    local = run_build("--content", tmp_path / "content", output=tmp_path / "out")
+    assert local.code == 0, local.stderr
+    assert (tmp_path / "out" / "drafts" / "pages" / "editorial-policy" / "index.html").is_file()
+    path.write_text(text.replace("Status: draft\n", ""))
+    run = run_build("--content", tmp_path / "content", output=tmp_path / "out")
+    assert run.code == 1
+    assert (
+        "content/pages/editorial-policy.md:3: 'Summary:' still holds the TODO placeholder"
+        in run.stderr
+    )

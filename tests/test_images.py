@@ -252,7 +252,9 @@ def test_rich_content_is_accessible_and_never_scrolls_sideways(rich_site, chromi
             context = chromium.new_context(viewport={"width": width, "height": 800})
             page = context.new_page()
             # The seed article shows the long title as its newer neighbour and as related.
-            for path in ("/rich/", "/chosen/", "/", "/back-massage-therapy/"):
+            # And the article with credits and sources, and its author's page (issue 16).
+            paths = ("/rich/", "/chosen/", "/", "/back-massage-therapy/", "/reviewed/")
+            for path in (*paths, "/author/author-one/"):
                 for scheme, found in audit(page, url + path, url, ("light", "dark")).items():
                     problems += [f"{width} {scheme} {path}: {p}" for p in found]
             page.goto(url + "/rich/")

@@ -32,7 +32,14 @@ def report(site, production, rich_site, tmp_path_factory):
         "site": sorted(site.output.rglob("*.html")),
         "production": sorted(production.output.rglob("*.html")),
         "images and rich content": [
-            r.output / page for r in rich_site for page in ("rich/index.html", "chosen/index.html")
+            r.output / page
+            for r in rich_site
+            for page in (
+                "rich/index.html",
+                "chosen/index.html",
+                "reviewed/index.html",
+                "author/author-one/index.html",
+            )
         ],
         "stylesheet": [ROOT / "theme" / "css" / "site.css"],
         "broken": [broken],

@@ -1,8 +1,8 @@
-"""Start a new article: `invoke new "Title of the article"`.
+"""Start a new article or page: `invoke new "Title"`, `invoke new --page "Title"`.
 
 The file gets every field the validator requires. What only the editor can
-write is marked with a TODO placeholder, and the article starts as a draft:
-the build refuses a placeholder in an article that is not a draft.
+write is marked with a TODO placeholder, and the file starts as a draft:
+the build refuses a placeholder in an article or page that is not a draft.
 """
 
 from __future__ import annotations
@@ -38,23 +38,35 @@ def usual_category(settings: dict) -> str:
     return counts.most_common(1)[0][0] if counts else f"{PLACEHOLDER}: a category"
 
 
-def new_article(title: str, settings: dict, today: date | None = None) -> Path:
-    """Create the file and return its path; refuse to overwrite one that exists."""
+PAGE_TEMPLATE = """\
+Title: {title}
+Slug: {slug}
+Summary: {todo} one or two sentences, at most 160 characters, for search engines and link previews.
+Status: draft
+
+{todo} write the page here. Add its Slug ({slug}) to FOOTER_PAGES in pelicanconf.py to link it from every page's footer. Remove "Status: draft" to publish it.
+"""
+
+
+def _create(title: str, settings: dict, kind: str, today: date | None) -> Path:
+    """Write the new article or page from its template; refuse to overwrite a file."""
     title = " ".join(title.split())
     if not title:
+        example = "Stretches for the upper back" if kind == "ARTICLE" else "Editorial policy"
+        flag = "" if kind == "ARTICLE" else "--page "
         raise ValueError(
-            'give the article a title, for example: invoke new "Stretches for the upper back"'
+            f'give the {kind.lower()} a title, for example: invoke new {flag}"{example}"'
         )
     slug = slugify(title, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
-    folder = Path(settings["PATH"]) / (settings.get("ARTICLE_PATHS") or [""])[0]
+    folder = Path(settings["PATH"]) / (settings.get(f"{kind}_PATHS") or [kind.lower() + "s"])[0]
     path = folder / f"{slug}.md"
-    text = TEMPLATE.format(
-        title=title,
-        date=(today or date.today()).isoformat(),
-        category=usual_category(settings),
-        slug=slug,
-        todo=f"{PLACEHOLDER}:",
-    )
+    fields = {"title": title, "slug": slug, "todo": f"{PLACEHOLDER}:"}
+    if kind == "ARTICLE":
+        fields |= {
+            "date": (today or date.today()).isoformat(),
+            "category": usual_category(settings),
+        }
+    text = (TEMPLATE if kind == "ARTICLE" else PAGE_TEMPLATE).format(**fields)
     folder.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8") as file:
@@ -64,3 +76,13 @@ def new_article(title: str, settings: dict, today: date | None = None) -> Path:
             f"{path} already exists; choose another title or edit that file"
         ) from None
     return path
+
+
+def new_article(title: str, settings: dict, today: date | None = None) -> Path:
+    """Create content/articles/<slug>.md as a draft and return its path."""
+    return _create(title, settings, "ARTICLE", today)
+
+
+def new_page(title: str, settings: dict) -> Path:
+    """Create content/pages/<slug>.md as a draft and return its path."""
+    return _create(title, settings, "PAGE", None)
