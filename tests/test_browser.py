@@ -62,6 +62,22 @@ def test_print_hides_navigation_and_shows_link_addresses(chromium, served):
     context.close()
 
 
+def test_print_from_a_dark_scheme_browser_uses_the_light_colours(chromium, served):
+    """Paper is white: the muted byline and the notice box keep their light-scheme colours."""
+    colours = {}
+    for scheme in ("light", "dark"):
+        context = chromium.new_context(color_scheme=scheme)
+        page = context.new_page()
+        page.goto(served + "/back-massage-therapy/")
+        page.emulate_media(media="print")
+        colours[scheme] = page.evaluate(
+            """() => [getComputedStyle(document.querySelector('.byline')).color,
+                      getComputedStyle(document.querySelector('.notice')).backgroundColor]"""
+        )
+        context.close()
+    assert colours["dark"] == colours["light"]
+
+
 def test_skip_link_is_first_and_visible_with_a_focus_outline(chromium, served):
     context = chromium.new_context()
     page = context.new_page()
