@@ -5,7 +5,7 @@ import re
 import subprocess
 import sys
 
-from sitekit.devtools.bench import published_articles
+from sitekit.devtools.bench import find_papermod, published_articles
 from tests.support.pages import ROOT
 
 SCENARIOS = [
@@ -39,10 +39,17 @@ def test_bench_runs_every_scenario_against_the_reference(tmp_path):
         timeout=600,
     )
     assert run.returncode == 0, run.stderr
-    for scenario in SCENARIOS:
+    # Hugo + PaperMod runs where the theme is found (beside the project here; a clone elsewhere
+    # says it was not measured).
+    scenarios = SCENARIOS if find_papermod() else SCENARIOS[:-1]
+    if not find_papermod():
+        assert "Hugo + PaperMod: not measured" in run.stdout
+    for scenario in scenarios:
         assert scenario in run.stdout
     assert "link check in the cold local build: " in run.stdout
-    for ratio in ("cold production / cold local", "cold local / Hugo + PaperMod", "one-edit"):
+    ratios = ["cold production / cold local", "one-edit"]
+    ratios += ["cold local / Hugo + PaperMod"] if find_papermod() else []
+    for ratio in ratios:
         assert re.search(
             rf"{re.escape(ratio)}[^:]*: [\d.]+x \(target at most [\d.]+x: (met|not met)\)",
             run.stdout,
@@ -54,7 +61,7 @@ def test_bench_runs_every_scenario_against_the_reference(tmp_path):
     assert re.search(r"brotli 5 \(used\) +[\d,]+ bytes", run.stdout)
     results = json.loads(report.read_text())
     assert results["articles"] == 20
-    assert [r["scenario"] for r in results["results"]] == SCENARIOS
+    assert [r["scenario"] for r in results["results"]] == scenarios
     for row in results["results"]:
         assert row["pages"] > 20
         if row["scenario"].startswith("Hugo"):

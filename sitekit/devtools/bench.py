@@ -38,7 +38,18 @@ TAGS = 20
 TAGS_PER_ARTICLE = 3
 SITEURL = "https://example.org"
 REBUILD_RUNS = 3
-PAPERMOD = PROJECT.parent / "shared" / "anchors" / "hugo-PaperMod"
+
+
+def find_papermod() -> Path | None:
+    """The PaperMod theme: $PAPERMOD_PATH, or shared/anchors/hugo-PaperMod beside the project or above it."""
+    if given := os.environ.get("PAPERMOD_PATH"):
+        return Path(given) if Path(given).is_dir() else None
+    for folder in PROJECT.parents:
+        candidate = folder / "shared" / "anchors" / "hugo-PaperMod"
+        if candidate.is_dir():
+            return candidate
+    return None
+
 
 HUGO_CONFIG = """\
 baseURL = "https://example.org/"
@@ -136,7 +147,7 @@ def hugo_site(folder: Path, articles: list[Path]) -> None:
     """The same articles as a Hugo site: the same front matter fields, as JSON, and the same text."""
     posts = folder / "content" / "posts"
     posts.mkdir(parents=True)
-    (folder / "hugo.toml").write_text(HUGO_CONFIG.format(theme=PAPERMOD.name), "utf-8")
+    (folder / "hugo.toml").write_text(HUGO_CONFIG.format(theme="hugo-PaperMod"), "utf-8")
     for path in articles:
         source = parse(path, path.read_text("utf-8"), path.name)
         front = {
@@ -236,8 +247,8 @@ def bench(count: int, workdir: Path, runs: int = REBUILD_RUNS) -> list[Measureme
         return sorted(runs, key=lambda m: m.seconds)[len(runs) // 2]
 
     def hugo(output: Path, label: str) -> Measurement | None:
-        binary = hugo_binary()
-        if binary is None or not PAPERMOD.is_dir():
+        binary, papermod = hugo_binary(), find_papermod()
+        if binary is None or papermod is None:
             return None
         site = workdir / "hugo"
         if not site.is_dir():
@@ -246,7 +257,7 @@ def bench(count: int, workdir: Path, runs: int = REBUILD_RUNS) -> list[Measureme
         cache = workdir / "hugo-cache"
         shutil.rmtree(cache, ignore_errors=True)
         command = [str(binary), "--quiet", "--source", str(site), "--destination", str(output)]
-        command += ["--themesDir", str(PAPERMOD.parent), "--cacheDir", str(cache)]
+        command += ["--themesDir", str(papermod.parent), "--cacheDir", str(cache)]
         return run_measured(command, env, output, label, count)
 
     local, production, ref = workdir / "local", workdir / "production", workdir / "reference"
