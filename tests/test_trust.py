@@ -171,8 +171,28 @@ AUTHORS = '[[people]]\nname = "Author One"\nbio = "For the tests only."\n'
             "content/authors.toml:3: ",
             "this is not valid TOML",
         ),
+        (
+            "Last-Reviewed: 2026-11-21\n",
+            AUTHORS,
+            "content/articles/one.md:5: ",
+            "says when the article was reviewed but not by whom",
+        ),
+        (
+            "",
+            '[[people]]\nname = "Author One"\n',
+            "content/authors.toml:1: ",
+            "this person has no bio. Add it.",
+        ),
     ],
-    ids=["unknown author", "unknown reviewer", "review before date", "no review date", "bad file"],
+    ids=[
+        "unknown author",
+        "unknown reviewer",
+        "review before date",
+        "no review date",
+        "bad file",
+        "no reviewer",
+        "no bio",
+    ],
 )
 def test_credit_mistakes_fail_with_one_line_and_keep_the_output(
     tmp_path, fields, authors, where, what
