@@ -17,6 +17,7 @@ between builds.
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
@@ -61,6 +62,10 @@ class Options:
     sitemap: str = ""
     # publish.precompress: .gz and .br twins of every text file.
     precompress: bool = False
+
+    def processes(self) -> int:
+        """How many processes read and render: the `workers` option, or one per core."""
+        return self.workers or os.cpu_count() or 1
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> Options:
@@ -118,11 +123,10 @@ class BuildState:
     previous_pages: frozenset[str] = frozenset()
     # plugins.render_cache: the writer, whose deferred pages are rendered on `finalized`.
     writer: Any = None
-    # plugins.render_cache: the pages rendered (not reused) in this build.
+    # plugins.render_cache: the pages rendered (not reused) in this build (`rendered` counts them).
     rendered_pages: list[str] = field(default_factory=list)
     # plugins.reader and plugins.render_cache: processes used to read and to render.
     processes: dict[str, int] = field(default_factory=dict)
-    rendered: int = 0
     reused: int = 0
     # publish.images: image files made in this build, and taken from the cache.
     images_made: int = 0
@@ -131,6 +135,10 @@ class BuildState:
     progress: Progress = field(default_factory=lambda: Progress(enabled=False))
     # The runner and publish.timed: seconds per step, for `python -m sitekit.build --timings`.
     seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rendered(self) -> int:
+        return len(self.rendered_pages)
 
     def __reduce__(self) -> tuple[type[BuildState], tuple[Options, Path, Path, Path | None]]:
         # Pelican's content cache pickles Category and Tag objects, which keep the

@@ -297,7 +297,8 @@ def test_new_page_is_a_draft_page_that_builds_and_then_asks_for_its_summary(tmp_
 
     local = run_build("--content", tmp_path / "content", output=tmp_path / "out")
     assert local.code == 0, local.stderr
-    assert (tmp_path / "out" / "drafts" / "pages" / "editorial-policy" / "index.html").is_file()
+    draft = parse_html(tmp_path / "out" / "drafts" / "pages" / "editorial-policy" / "index.html")
+    assert draft.find("meta", attrs={"name": "robots"})["content"] == "noindex"
     path.write_text(text.replace("Status: draft\n", ""))
     run = run_build("--content", tmp_path / "content", output=tmp_path / "out")
     assert run.code == 1

@@ -96,7 +96,7 @@ class Measurement:
 def published_articles(folder: Path) -> list[Source]:
     """The real articles to copy from: drafts (such as `invoke new` makes) hold placeholders."""
     sources = [parse(p, p.read_text("utf-8"), p.name) for p in sorted(folder.glob("*.md"))]
-    published = [s for s in sources if s.value("status").lower() != "draft"]
+    published = [s for s in sources if not s.draft]
     if not published:
         raise SystemExit(
             f"error: {folder} holds no published article to generate the bench site from"

@@ -51,11 +51,6 @@ def count_headings(tokens: list[dict[str, Any]]) -> int:
     return sum(1 + count_headings(token["children"]) for token in tokens)
 
 
-def workers(settings: dict[str, Any]) -> int:
-    """How many processes read and render: the option, or every core."""
-    return state.of(settings).options.workers or os.cpu_count() or 1
-
-
 @dataclass(frozen=True)
 class Converted:
     """What Markdown makes of one file: plain data, so it crosses processes."""
@@ -125,7 +120,7 @@ class SiteMarkdownReader(readers.MarkdownReader):
 
     def prefetch(self, paths: list[str]) -> None:
         """Convert these files in a pool of forked processes, ahead of `read`."""
-        count = min(workers(self.settings), len(paths) // CHUNK)
+        count = min(state.of(self.settings).options.processes(), len(paths) // CHUNK)
         if count < 2 or len(paths) < POOL_MIN_FILES:
             return
         build = state.of(self.settings)

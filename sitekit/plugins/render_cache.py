@@ -265,7 +265,6 @@ class CachingWriter(Writer):
             self.build.reused += 1
             self.build.page_keys[name] = [key, _digest(text.encode("utf-8"))]
             return text
-        self.build.rendered += 1
         self.build.rendered_pages.append(name)
         path = sanitised_join(self.output_path, name)
         self.pending.append(_Pending(name, path, template, localcontext, key))
@@ -394,7 +393,7 @@ def flush(pelican: Any) -> None:
     # `finalized`: every generator has written; the pages it deferred are rendered now.
     build = state.of(pelican.settings)
     if build.writer is not None:
-        build.writer.flush(build.options.workers or os.cpu_count() or 1)
+        build.writer.flush(build.options.processes())
 
 
 def register() -> None:

@@ -77,6 +77,10 @@ class Source:
     def line_of(self, key: str) -> int | None:
         return self.fields[key][1] if key in self.fields else None
 
+    @property
+    def draft(self) -> bool:
+        return self.value("status").lower() == "draft"
+
 
 def parse(path: Path, text: str, shown: str) -> Source:
     """Split a Markdown file into its metadata fields and its body, as the meta extension does."""
@@ -141,7 +145,7 @@ def check_fields(source: Source, kind: str = "article") -> list[Problem]:
     def problem(line: int | None, message: str) -> None:
         problems.append(Problem(source.shown, line, message))
 
-    draft = source.value("status").lower() == "draft"
+    draft = source.draft
     for key in REQUIRED if kind == "article" else PAGE_REQUIRED:
         if key not in source.fields:
             problem(
@@ -240,7 +244,7 @@ def slug_of(source: Source, settings: dict) -> str:
 
 
 def output_path(source: Source, settings: dict, kind: str = "article") -> str:
-    draft = source.value("status").lower() == "draft"
+    draft = source.draft
     names = {
         ("article", False): "ARTICLE_SAVE_AS",
         ("article", True): "DRAFT_SAVE_AS",
@@ -326,7 +330,7 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
         if isinstance(source, Problem):
             problems.append(source)
             continue
-        if kind == "page" and source.value("status").lower() != "draft":
+        if kind == "page" and not source.draft:
             page_slugs.add(slug_of(source, settings))
         problems += check_fields(source, kind) + check_body(source, root)
         if described or not people_problems:  # a file that does not parse is reported alone
