@@ -123,8 +123,12 @@ def test_unchanged_pages_are_reused_and_one_edit_renders_few(tmp_path):
     assert "unchanged files reused" not in first.stdout
     pages = int(first.stdout.split()[1])
 
+    home, article = output / "index.html", output / "article-00003" / "index.html"
+    before = {page: page.stat().st_ino for page in (home, article)}
     again = run_build("--content", content, output=output)
     assert f"({pages} unchanged files reused)" in again.stdout
+    # Carried over as the same file (a hard link), not written again.
+    assert {page: page.stat().st_ino for page in (home, article)} == before
 
     edit_body(articles[11])
     edited = run_build("--content", content, output=output)

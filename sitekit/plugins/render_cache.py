@@ -15,7 +15,8 @@ can show:
 
 When the key equals the one recorded for the same file by the last good build,
 and that file's bytes still have the digest recorded with it, the file is
-reused instead of rendering. The runner writes the keys (``commit``) only
+reused instead of rendering: hard-linked from the last output into the new
+one (a copy where links are not possible), never written again. The runner writes the keys (``commit``) only
 after it has swapped the new output into place, so they always describe the
 files in the output folder. Tests build incrementally and cold and require
 byte-identical output, and change a template filter to see it take effect.
@@ -24,6 +25,7 @@ byte-identical output, and change a template filter to see it take effect.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import os
@@ -45,6 +47,7 @@ from pelican.writers import Writer
 
 from sitekit import state
 from sitekit.build import logs
+from sitekit.files import link_or_copy
 from sitekit.state import BuildState
 
 logger = logging.getLogger(__name__)
@@ -249,6 +252,8 @@ class CachingWriter(Writer):
         self.previous = _load(self.build.cache / MANIFEST) if self.build.previous else {}
         self.build.previous_pages = frozenset(self.previous)
         self.pending: list[_Pending] = []
+        # Pages this writer writes itself: the last output's file to link, or None to render.
+        self._placed: dict[str, Path | None] = {}
         self.build.writer = self
 
     def write_file(
@@ -258,17 +263,36 @@ class CachingWriter(Writer):
         return super().write_file(name, wrapped, context, *args, **kwargs)
 
     def render(self, template: Any, localcontext: dict[str, Any], key: str) -> str:
-        """The page's text, or "" for a page that `flush` renders and writes later."""
+        """Always "": a reused page is linked, a new one is rendered and written by `flush`.
+
+        Pelican writes what this returns through `_open_w`, which leaves both
+        kinds of file to us.
+        """
         name = localcontext["output_file"]
-        text = self._reused(name, key)
-        if text is not None:
-            self.build.reused += 1
-            self.build.page_keys[name] = [key, _digest(text.encode("utf-8"))]
-            return text
-        self.build.rendered_pages.append(name)
         path = sanitised_join(self.output_path, name)
+        digest = self._reused(name, key)
+        if digest is not None:
+            self.build.reused += 1
+            self.build.page_keys[name] = [key, digest]
+            self._placed[path] = self.build.previous / name
+            return ""
+        self.build.rendered_pages.append(name)
         self.pending.append(_Pending(name, path, template, localcontext, key))
+        self._placed[path] = None
         return ""
+
+    def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
+        """Pelican's bookkeeping of written files, without writing the pages we place ourselves."""
+        placed = self._placed.pop(filename, _WRITTEN_BY_PELICAN)
+        if placed is _WRITTEN_BY_PELICAN or filename in self._written_files:
+            # Not ours, or written twice: Pelican decides (it skips or refuses a second write).
+            return super()._open_w(filename, encoding, override)
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        if placed is not None:
+            link_or_copy(placed, Path(filename))
+        return io.StringIO()
 
     def flush(self, workers: int) -> None:
         """Render and write every pending page, in `workers` processes.
@@ -291,7 +315,8 @@ class CachingWriter(Writer):
             self.build.page_keys[name] = [key, digest]
 
     def _reused(self, name: str, key: str) -> str | None:
-        """The last good build's file, if its key matches and its bytes are as that build wrote them."""
+        """The digest of the last good build's file, if its key matches and its bytes are as
+        that build wrote them."""
         recorded = self.previous.get(name)
         if not recorded or recorded[0] != key:
             return None
@@ -299,7 +324,11 @@ class CachingWriter(Writer):
             data = (self.build.previous / name).read_bytes()
         except OSError:
             return None
-        return data.decode("utf-8") if _digest(data) == recorded[1] else None
+        return recorded[1] if _digest(data) == recorded[1] else None
+
+
+# Marks a file that Pelican writes itself (feeds, and anything not rendered through a template).
+_WRITTEN_BY_PELICAN = object()
 
 
 # Fewer pages than this per process, and a fork costs more than it saves.

@@ -13,13 +13,13 @@ no build asked for are removed.
 from __future__ import annotations
 
 import os
-import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from PIL import UnidentifiedImageError
 
 from sitekit import imaging
+from sitekit.files import link_or_copy
 from sitekit.problems import Problem
 
 
@@ -88,10 +88,7 @@ def make_images(
         target = output / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
-        try:
-            os.link(cache / job.cache_name, target)
-        except OSError:
-            shutil.copyfile(cache / job.cache_name, target)
+        link_or_copy(cache / job.cache_name, target)
     used = {job.cache_name for job in planned.values()}
     for entry in cache.iterdir():
         if entry.name not in used:

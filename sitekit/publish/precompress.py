@@ -19,13 +19,12 @@ build's keeps that build's twins.
 from __future__ import annotations
 
 import gzip
-import os
-import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import brotli
 
+from sitekit.files import link_or_copy
 from sitekit.progress import Progress
 
 TEXT_SUFFIXES = {".html", ".css", ".xml", ".txt", ".svg", ".json", ".js"}
@@ -77,12 +76,7 @@ def reuse_twins(path: Path, output: Path, previous: Path | None) -> bool:
         return False
     for twin in twins.values():
         target = path.with_name(twin.name)
-        try:
-            os.link(
-                twin, target
-            )  # the old folder is deleted after the swap; the link keeps the bytes
-        except OSError:
-            shutil.copyfile(twin, target)
+        link_or_copy(twin, target)
     return True
 
 

@@ -13,13 +13,12 @@ linked instead of made again.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from sitekit.files import link_or_copy
 from sitekit.problems import Problem, one_line
 
 BUNDLE = "pagefind"
@@ -40,10 +39,7 @@ def reuse(output: Path, previous: Path | None) -> bool:
             target.mkdir(parents=True, exist_ok=True)
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
+        link_or_copy(source, target)
     return True
 
 
