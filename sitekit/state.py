@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
@@ -107,8 +108,9 @@ class BuildState:
     assets: dict[str, str] = field(default_factory=dict)
     # plugins.written: every page written (path below the output) -> its newest date.
     written: dict[str, datetime | None] = field(default_factory=dict)
-    # plugins.written: each article page -> its Markdown source and the links in its text.
-    page_sources: dict[str, tuple[Path, frozenset[str]]] = field(default_factory=dict)
+    # plugins.written: each article page -> its Markdown source, and a function that
+    # gives the links in its text (only asked for when a link of that page is broken).
+    page_sources: dict[str, tuple[Path, Callable[[], frozenset[str]]]] = field(default_factory=dict)
     # plugins.schedule: address (below SITEURL) of each draft or scheduled article -> what it is.
     unpublished: dict[str, tuple[str, Path]] = field(default_factory=dict)
     # plugins.schedule: articles dated in the future (source path below content/ -> date).

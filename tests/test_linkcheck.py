@@ -151,3 +151,16 @@ def test_xml_links_are_checked(tmp_path):
         f"{tmp_path.name}/sitemap.xml: the link 'https://example.org/gone/' leads nowhere: "
         "nothing is published at /gone/. It comes from the theme or the settings: correct it there."
     ]
+
+
+def test_a_page_with_bytes_read_before_is_not_read_again(tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache" / "links.pickle"
+    site.mkdir()
+    page = site / "index.html"
+    page.write_text('<a href="/gone/">x</a>', "utf-8")
+    assert len(check_links(site, "", digests={"index.html": "one"}, cache=cache)) == 1
+    # The same digest: what the last check read stands, whatever the file says now.
+    page.write_text('<a href="/">home</a>', "utf-8")
+    assert len(check_links(site, "", digests={"index.html": "one"}, cache=cache)) == 1
+    # New bytes, a new digest: the page is read again.
+    assert check_links(site, "", digests={"index.html": "two"}, cache=cache) == []

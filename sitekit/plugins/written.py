@@ -8,6 +8,7 @@ listing, a tag or category page and the like, the newest article it lists.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,12 @@ def record(path: str, context: dict[str, Any]) -> None:
     # An article's page, or a page of content/pages/ (listings have neither).
     source = context.get("article") or context.get("page")
     if isinstance(source, Content) and getattr(source, "source_path", None):
-        links = read_html(source.content).links
-        build.page_sources[name] = (Path(source.source_path), frozenset(links))
+        build.page_sources[name] = (Path(source.source_path), partial(text_links, source))
+
+
+def text_links(source: Content) -> frozenset[str]:
+    """The links written in the article's own text (not the theme's)."""
+    return frozenset(read_html(source.content).links)
 
 
 def register() -> None:

@@ -78,6 +78,8 @@ def run(output: Path, settings: dict[str, Any], build: BuildState) -> list[Probl
             unpublished=build.unpublished,
             shown=display_path,
             output_name=display_path(build.output),
+            digests={name: keys[1] for name, keys in build.page_keys.items()},
+            cache=build.cache / links.CACHE,
         )
     if problems:
         return problems
