@@ -7,6 +7,7 @@ listing, a tag or category page and the like, the newest article it lists.
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -30,7 +31,8 @@ def newest_date(context: dict[str, Any]) -> datetime | None:
 def record(path: str, context: dict[str, Any]) -> None:
     # `content_written`: once per file, reused pages included.
     build = state.of(context)
-    name = Path(path).resolve().relative_to(Path(context["OUTPUT_PATH"]).resolve()).as_posix()
+    # Pelican gives `path` as abspath(OUTPUT_PATH + name); resolve() would cost a realpath a page.
+    name = Path(os.path.relpath(path, os.path.abspath(context["OUTPUT_PATH"]))).as_posix()
     build.written[name] = newest_date(context)
     # An article's page, or a page of content/pages/ (listings have neither).
     source = context.get("article") or context.get("page")
