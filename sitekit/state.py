@@ -63,6 +63,9 @@ class Options:
     sitemap: str = ""
     # publish.precompress: .gz and .br twins of every text file.
     precompress: bool = False
+    # publish.search: a rebuild indexes only the changed articles, beside the last
+    # full index (which the search page then also asks); off, the index is made anew.
+    search_delta: bool = True
 
     def processes(self) -> int:
         """How many processes read and render: the `workers` option, or one per core."""
@@ -121,8 +124,9 @@ class BuildState:
     image_jobs: dict[str, Any] = field(default_factory=dict)
     # plugins.render_cache: page keys of this build, and how many pages were rendered or reused.
     page_keys: dict[str, Any] = field(default_factory=dict)
-    # plugins.render_cache: the pages the last good build wrote.
-    previous_pages: frozenset[str] = frozenset()
+    # publish.search: what the full index in the output read (page -> [sha256 of the
+    # page, of its indexed text]), for `commit`.
+    search_base: dict[str, list[str]] | None = None
     # plugins.render_cache: the writer, whose deferred pages are rendered on `finalized`.
     writer: Any = None
     # plugins.render_cache: the pages rendered (not reused) in this build (`rendered` counts them).

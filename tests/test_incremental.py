@@ -26,6 +26,10 @@ SITEKIT = {{**SITEKIT, "precompress": False}}
 """
 
 
+def without_search_index(files):
+    return {path: data for path, data in files.items() if path.parts[0] != "pagefind"}
+
+
 def edit_body(article):
     article.write_text(article.read_text() + "\nA new closing sentence.\n")
 
@@ -99,9 +103,13 @@ def test_rebuild_after_an_edit_equals_a_cold_build(tmp_path, built_once, edit):
     )
     assert cold.code == 0, cold.stderr
 
-    incremental = snapshot(site / "output")
+    incremental, expected = snapshot(site / "output"), snapshot(cold.output)
     twins = {p: incremental.pop(p) for p in list(incremental) if p.suffix in (".gz", ".br")}
-    assert differences(snapshot(cold.output), incremental) == []
+    if not production:
+        # A local rebuild indexes the edited article beside the last search index
+        # (test_search checks what it finds); a production build makes the index anew.
+        incremental, expected = without_search_index(incremental), without_search_index(expected)
+    assert differences(expected, incremental) == []
     if production:
         expected = {
             p.with_name(p.name + s)

@@ -1,11 +1,13 @@
 """Search: a plain form on every page, one page that runs a script, an index of published articles only."""
 
+import json
 import re
 
 import pytest
 
 from sitekit.devtools import browser
-from sitekit.publish import headers
+from sitekit.devtools.bench import generate_site
+from sitekit.publish import headers, search
 from tests.support.browser import audit
 from tests.support.build import run_build
 from tests.support.pages import (
@@ -182,3 +184,74 @@ def test_without_javascript_the_search_page_points_elsewhere(served, chromium):
     assert "every article in the archives" in shown and "the tags" in shown
     assert page.locator("#search-results li").count() == 0
     context.close()
+
+
+def add_words(article, *words):
+    article.write_text(article.read_text("utf-8") + "\n" + " ".join(words) + ".\n", "utf-8")
+
+
+@pytest.fixture
+def edited_site(tmp_path):
+    """50 articles; then article 4 loses a word and gains one, and article 8 goes.
+
+    A delta holds at most a tenth of the articles: these edits change four pages
+    (article 8's neighbours link to new ones).
+    """
+    articles = generate_site(tmp_path / "content", 50)
+    add_words(articles[3], "Wombatword")
+    add_words(articles[7], "Quokkaword")
+    return tmp_path, articles
+
+
+def edit_and_remove(articles):
+    articles[3].write_text(articles[3].read_text("utf-8").replace("Wombatword", "Zanzibarish"))
+    articles[7].unlink()
+
+
+def test_a_local_rebuild_indexes_the_changed_articles_beside_the_last_index(edited_site):
+    root, articles = edited_site
+    output, bundle = root / "output", root / "output" / "pagefind"
+    assert run_build("--content", root / "content", output=output).code == 0
+    base = search.entries(bundle)
+    assert len(base) == 50
+    assert json.loads((bundle / "delta.json").read_text()) == {"delta": False, "replaced": []}
+    meta = {p.name: p.stat().st_ino for p in bundle.glob("*.pf_meta")}
+
+    edit_and_remove(articles)
+    assert run_build("--content", root / "content", output=output).code == 0
+    # The last index is linked as it was, and the edited article alone is indexed anew.
+    assert {p.name: p.stat().st_ino for p in bundle.glob("*.pf_meta")} == meta
+    assert list(search.entries(bundle / "delta")) == ["article-00004/index.html"]
+    assert json.loads((bundle / "delta.json").read_text()) == {
+        "delta": True,
+        "replaced": sorted([base["article-00004/index.html"], base["article-00008/index.html"]]),
+    }
+
+
+def test_a_production_rebuild_makes_one_whole_index(edited_site):
+    root, articles = edited_site
+    output, bundle = root / "output", root / "output" / "pagefind"
+    assert run_build("--content", root / "content", output=output, production=True).code == 0
+    edit_and_remove(articles)
+    assert run_build("--content", root / "content", output=output, production=True).code == 0
+    assert not (bundle / "delta").exists()
+    assert not (bundle / "delta.json").exists()
+    held = search.entries(bundle)
+    assert len(held) == 49 and "article-00008/index.html" not in held
+
+
+@pytest.mark.browser
+def test_search_after_a_local_rebuild_finds_the_new_text_and_not_the_old(edited_site, chromium):
+    root, articles = edited_site
+    output = root / "output"
+    assert run_build("--content", root / "content", output=output).code == 0
+    edit_and_remove(articles)
+    assert run_build("--content", root / "content", output=output).code == 0
+    assert (output / "pagefind" / "delta" / "pagefind.js").is_file()  # the path under test
+    page = chromium.new_page()
+    with browser.serving(output) as url:
+        assert search_for(page, url, "Zanzibarish")[1] == ["/article-00004/"]
+        assert search_for(page, url, "Wombatword")[1] == []  # the edited article's old text
+        assert search_for(page, url, "Quokkaword")[1] == []  # the removed article
+        assert search_for(page, url, "therapy")[0].startswith("49 articles match")
+    page.close()

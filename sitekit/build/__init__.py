@@ -147,6 +147,7 @@ def build(
             if result.ok:
                 staging.swap_into_place(folder, output)
                 render_cache.commit(build_state)
+                publish.search.commit(build_state)
         finally:
             progress.clear()
             shutil.rmtree(folder, ignore_errors=True)

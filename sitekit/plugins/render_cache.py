@@ -250,7 +250,6 @@ class CachingWriter(Writer):
         self.build = state.of(settings)
         self.keys = Keys(self.build.inputs)
         self.previous = _load(self.build.cache / MANIFEST) if self.build.previous else {}
-        self.build.previous_pages = frozenset(self.previous)
         self.pending: list[_Pending] = []
         # Pages this writer writes itself: the last output's file to link, or None to render.
         self._placed: dict[str, Path | None] = {}

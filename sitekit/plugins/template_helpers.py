@@ -52,6 +52,8 @@ def add_helpers(generator: Any) -> None:
     build = state.of(settings)
     generator.env.filters["json_ld"] = json_ld
     generator.env.filters["url_path"] = url_path
+    # The search page asks pagefind/delta.json for the last rebuild's changes (publish.search).
+    generator.env.globals["search_delta"] = build.options.search_delta
     if build.options.csp_meta:
         parts = urlsplit(settings["SITEURL"])
         origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""

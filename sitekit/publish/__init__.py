@@ -62,9 +62,7 @@ def run(output: Path, settings: dict[str, Any], build: BuildState) -> list[Probl
         with timed(build, "headers"):
             headers.write_headers_file(output, options.headers_file, settings, build.stylesheet)
     with timed(build, "search"):
-        # Every page reused, and no page added or gone: the last index still holds.
-        unchanged = build.rendered == 0 and set(build.page_keys) == build.previous_pages
-        problems = search.index(output, settings["ARTICLE_SAVE_AS"], build.previous, unchanged)
+        problems = search.index(output, settings["ARTICLE_SAVE_AS"], build)
     if problems:
         return problems
     if options.sitemap:

@@ -34,6 +34,27 @@ function entry(result) {
   return item;
 }
 
+// This file lives in theme/, one folder below the site's root, which may be a path (/blog/).
+const bundle = (path) => new URL(`../pagefind/${path}`, import.meta.url).href;
+
+async function ask(script, query) {
+  const pagefind = await import(bundle(script));
+  await pagefind.options({ baseUrl: new URL("../", import.meta.url).pathname });
+  return (await pagefind.search(query)).results;
+}
+
+// The whole index; after a local rebuild (data-delta), without the entries of the
+// articles changed since it was made, and with those articles from the delta index.
+async function find(query) {
+  if (!("delta" in list.dataset)) return ask("pagefind.js", query);
+  const info = await (await fetch(bundle("delta.json"))).json();
+  const replaced = new Set(info.replaced);
+  const found = (await ask("pagefind.js", query)).filter((r) => !replaced.has(r.id));
+  if (!info.delta) return found;
+  const added = await ask("delta/pagefind.js", query);
+  return [...found, ...added].sort((a, b) => b.score - a.score);
+}
+
 async function search() {
   input.value = query;
   if (!query) {
@@ -41,13 +62,10 @@ async function search() {
     return;
   }
   status.textContent = `Searching for “${query}”…`;
-  const pagefind = await import(new URL("../pagefind/pagefind.js", import.meta.url).href);
-  // This file lives in theme/, one folder below the site's root, which may be a path (/blog/).
-  await pagefind.options({ baseUrl: new URL("../", import.meta.url).pathname });
-  const found = await pagefind.search(query);
-  const results = await Promise.all(found.results.slice(0, MAX_RESULTS).map((r) => r.data()));
+  const found = await find(query);
+  const results = await Promise.all(found.slice(0, MAX_RESULTS).map((r) => r.data()));
   list.replaceChildren(...results.map(entry));
-  const count = found.results.length;
+  const count = found.length;
   const shown = count > MAX_RESULTS ? ` (the first ${MAX_RESULTS} shown)` : "";
   status.textContent =
     count === 0
