@@ -124,6 +124,9 @@ class BuildState:
     image_jobs: dict[str, Any] = field(default_factory=dict)
     # plugins.render_cache: page keys of this build, and how many pages were rendered or reused.
     page_keys: dict[str, Any] = field(default_factory=dict)
+    # plugins.render_cache: what the link check needs of each page rendered
+    # (sha256 of its bytes -> publish.links.Page), read while rendering.
+    page_links: dict[str, Any] = field(default_factory=dict)
     # publish.search: what the full index in the output read (page -> [sha256 of the
     # page, of its indexed text]), for `commit`.
     search_base: dict[str, list[str]] | None = None

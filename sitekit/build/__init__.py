@@ -32,6 +32,7 @@ from sitekit.build.settings import (
     check_output_path,
     load_settings,
 )
+from sitekit.files import files_below
 from sitekit.plugins import render_cache
 from sitekit.problems import display_path, one_line
 from sitekit.progress import Progress
@@ -89,6 +90,7 @@ def build(
     content: Path | None = None,
 ) -> BuildResult:
     """Build the site; raise SettingsError if it cannot start."""
+    from jinja2 import FileSystemBytecodeCache
     from pelican import Pelican
 
     started = time.perf_counter()
@@ -125,6 +127,12 @@ def build(
                 build_state.inputs = inputs.digest(settings, pelican.plugins)
                 build_state.cache = cache_root(output) / build_state.inputs[:16]
                 settings["CACHE_PATH"] = str(build_state.cache)
+                build_state.cache.mkdir(parents=True, exist_ok=True)
+                # Compiled templates, kept between builds (Jinja checks each template's source).
+                settings["JINJA_ENVIRONMENT"] = {
+                    **settings["JINJA_ENVIRONMENT"],
+                    "bytecode_cache": FileSystemBytecodeCache(str(build_state.cache)),
+                }
                 with publish.timed(build_state, "pelican"):
                     pelican.run()
                 if not messages:
@@ -132,7 +140,7 @@ def build(
             except Exception as error:
                 messages.append(one_line(describe_exception(error)))
             result.problems = list(messages)
-            result.pages = sum(1 for _ in folder.rglob("*.html"))
+            result.pages = sum(name.endswith(".html") for name in files_below(folder))
             result.rendered, result.reused = build_state.rendered, build_state.reused
             result.rendered_pages = sorted(build_state.rendered_pages)
             result.processes = dict(build_state.processes)

@@ -48,6 +48,8 @@ from pelican.writers import Writer
 from sitekit import state
 from sitekit.build import logs
 from sitekit.files import link_or_copy
+from sitekit.publish.links import Page as Links
+from sitekit.publish.links import read_html
 from sitekit.state import BuildState
 
 logger = logging.getLogger(__name__)
@@ -310,8 +312,9 @@ class CachingWriter(Writer):
         results = _render_all(pending[::count], partial(self.build.progress.advance, count))
         for child in children:
             results += _collect(*child)
-        for name, key, digest in results:
+        for name, key, digest, links in results:
             self.build.page_keys[name] = [key, digest]
+            self.build.page_links[digest] = links
 
     def _reused(self, name: str, key: str) -> str | None:
         """The digest of the last good build's file, if its key matches and its bytes are as
@@ -336,14 +339,20 @@ POOL_MIN_PAGES = 64
 
 def _render_all(
     pages: list[_Pending], done: Callable[[], None] = lambda: None
-) -> list[tuple[str, str, str]]:
+) -> list[tuple[str, str, str, Links]]:
+    """Render and write `pages`; return each one's name, key, digest and links.
+
+    The links are read here, where the text is at hand and the work is shared
+    between processes, for the link check (publish.links).
+    """
     results = []
     for page in pages:
         done()
-        data = page.template.render(page.localcontext).encode("utf-8")
+        text = page.template.render(page.localcontext)
+        data = text.encode("utf-8")
         with open(page.path, "wb") as file:
             file.write(data)
-        results.append((page.name, page.key, _digest(data)))
+        results.append((page.name, page.key, _digest(data), read_html(text)))
     return results
 
 

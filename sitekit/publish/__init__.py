@@ -78,6 +78,7 @@ def run(output: Path, settings: dict[str, Any], build: BuildState) -> list[Probl
             output_name=display_path(build.output),
             digests={name: keys[1] for name, keys in build.page_keys.items()},
             cache=build.cache / links.CACHE,
+            read=build.page_links,
         )
     if problems:
         return problems

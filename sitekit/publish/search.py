@@ -39,7 +39,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sitekit.files import link_or_copy
+from sitekit.files import link_or_copy, link_tree
 from sitekit.problems import Problem, one_line
 from sitekit.state import BuildState
 
@@ -135,17 +135,7 @@ def _base(build: BuildState) -> dict[str, list[str]] | None:
 
 def _link_base(output: Path, previous: Path) -> None:
     """Link the last output's base index into `output`: everything but the delta."""
-    bundle = previous / BUNDLE
-    for source in sorted(bundle.rglob("*")):
-        relative = source.relative_to(bundle)
-        if relative.parts[0] in (DELTA, DELTA_INFO):
-            continue
-        target = output / BUNDLE / relative
-        if source.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        link_or_copy(source, target)
+    link_tree(previous / BUNDLE, output / BUNDLE, frozenset({DELTA, DELTA_INFO}))
 
 
 def _delta(output: Path, build: BuildState, glob: str, marked: list[str]) -> list[Problem]:
