@@ -18,11 +18,16 @@ import argparse
 import shutil
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
-from sitekit import inputs, publish, state
+from pelican import signals
+
+from sitekit import forks, inputs, publish, state
 from sitekit.build import logs, staging
 from sitekit.build.settings import (
     LOCAL_SETTINGS,
@@ -101,11 +106,9 @@ def build(
         output = Path(settings["OUTPUT_PATH"])
         check_output_path(output, settings, Path(settings_file))
         result = BuildResult(output=output)
-        problems = validate(settings, Path.cwd())
-        if problems:
-            result.problems = [str(p) for p in problems]
-            result.seconds = time.perf_counter() - started
-            return result
+        # The sources are checked in a process of their own while Pelican reads them;
+        # Pelican stops before writing anything if the check found problems.
+        sources = SourceCheck(forks.start(partial(validate, settings, Path.cwd())))
         staging.remove_leftovers(output)
         folder = staging.new_staging_folder(output)
         settings["OUTPUT_PATH"] = str(folder)
@@ -133,13 +136,14 @@ def build(
                     **settings["JINJA_ENVIRONMENT"],
                     "bytecode_cache": FileSystemBytecodeCache(str(build_state.cache)),
                 }
-                with publish.timed(build_state, "pelican"):
+                with publish.timed(build_state, "pelican"), sources.stops_pelican():
                     pelican.run()
-                if not messages:
+                if not messages and not sources.problems():
                     messages += [str(p) for p in publish.run(folder, settings, build_state)]
             except Exception as error:
                 messages.append(one_line(describe_exception(error)))
-            result.problems = list(messages)
+            # An editor's mistake is told as the sources check words it, not as what it made Pelican do.
+            result.problems = sources.problems() or list(messages)
             result.pages = sum(name.endswith(".html") for name in files_below(folder))
             result.rendered, result.reused = build_state.rendered, build_state.reused
             result.rendered_pages = sorted(build_state.rendered_pages)
@@ -161,6 +165,39 @@ def build(
             shutil.rmtree(folder, ignore_errors=True)
     result.seconds = time.perf_counter() - started
     return result
+
+
+class SourceCheck:
+    """The sources check (sitekit.sources), run in a forked process beside Pelican."""
+
+    class Failed(Exception):
+        """Stops Pelican once its generators have read everything: the sources have problems."""
+
+    def __init__(self, forked: forks.Forked) -> None:
+        self.forked = forked
+        self._problems: list[str] | None = None
+
+    def problems(self) -> list[str]:
+        """The check's problems, waiting for it the first time."""
+        if self._problems is None:
+            self._problems = [str(p) for p in forks.result(self.forked)]
+        return self._problems
+
+    def _stop_if_failed(self, _generators: object) -> None:
+        if self.problems():
+            raise SourceCheck.Failed
+
+    @contextmanager
+    def stops_pelican(self) -> Iterator[None]:
+        """Before Pelican writes a page (`all_generators_finalized`), wait for the check."""
+        signals.all_generators_finalized.connect(self._stop_if_failed)
+        try:
+            yield
+        except SourceCheck.Failed:
+            pass
+        finally:
+            signals.all_generators_finalized.disconnect(self._stop_if_failed)
+            self.problems()
 
 
 def describe_exception(error: Exception) -> str:

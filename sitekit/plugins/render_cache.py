@@ -28,8 +28,6 @@ import hashlib
 import io
 import json
 import logging
-import os
-import pickle
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,8 +43,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from sitekit import state
-from sitekit.build import logs
+from sitekit import forks, state
 from sitekit.files import link_or_copy
 from sitekit.publish.links import Page as Links
 from sitekit.publish.links import read_html
@@ -307,11 +304,11 @@ class CachingWriter(Writer):
         count = max(1, min(workers, len(pending) // POOL_MIN_PAGES))
         self.build.processes["render"] = count
         self.build.progress.stage("writing", len(pending))
-        children = [_fork(partial(_render_all, pending[n::count])) for n in range(1, count)]
+        children = [forks.start(partial(_render_all, pending[n::count])) for n in range(1, count)]
         # The other processes keep pace: each page here stands for `count` pages.
         results = _render_all(pending[::count], partial(self.build.progress.advance, count))
         for child in children:
-            results += _collect(*child)
+            results += forks.result(child)
         for name, key, digest, links in results:
             self.build.page_keys[name] = [key, digest]
             self.build.page_links[digest] = links
@@ -354,48 +351,6 @@ def _render_all(
             file.write(data)
         results.append((page.name, page.key, _digest(data), read_html(text)))
     return results
-
-
-def _fork(work: Callable[[], list]) -> tuple[int, int]:
-    """Run `work` in a forked process; return (its pid, the pipe its result comes back on)."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child's own coverage is not collected
-        os.close(read_end)
-        status = 0
-        with logs.collected_warnings() as warnings:
-            try:
-                payload = ("ok", work(), warnings)
-            except BaseException as error:
-                payload = ("error", _picklable(error), warnings)
-                status = 1
-        with os.fdopen(write_end, "wb") as pipe:
-            pickle.dump(payload, pipe)
-        os._exit(status)
-    os.close(write_end)
-    return pid, read_end
-
-
-def _collect(pid: int, read_end: int) -> list:
-    with os.fdopen(read_end, "rb") as pipe:
-        data = pipe.read()
-    os.waitpid(pid, 0)
-    if not data:
-        raise RuntimeError("a page-rendering process stopped without a result")
-    outcome, value, warnings = pickle.loads(data)
-    for message in warnings:
-        logger.warning("%s", message)
-    if outcome == "error":
-        raise value
-    return value
-
-
-def _picklable(error: BaseException) -> BaseException:
-    try:
-        pickle.loads(pickle.dumps(error))
-    except Exception:
-        return RuntimeError(str(error))
-    return error
 
 
 def _digest(data: bytes) -> str:
