@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 
 import pytest
 
@@ -255,3 +256,20 @@ def test_search_after_a_local_rebuild_finds_the_new_text_and_not_the_old(edited_
         assert search_for(page, url, "Quokkaword")[1] == []  # the removed article
         assert search_for(page, url, "therapy")[0].startswith("49 articles match")
     page.close()
+
+
+def test_a_failing_pagefind_is_one_line_and_leaves_the_output_as_it_was(small_site, tmp_path):
+    content, output = tmp_path / "content", tmp_path / "output"
+    shutil.copytree(small_site.parent / "content", content)
+    assert run_build("--content", content, output=output).code == 0
+    add_words(content / "articles" / "kneading.md", "Zanzibarish")
+    fake = tmp_path / "pagefind"
+    fake.write_text("#!/bin/sh\necho 'Error: out of memory' >&2\nexit 3\n", "utf-8")
+    fake.chmod(0o755)
+    before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    run = run_build("--content", content, output=output, env={"PAGEFIND_BINARY_PATH": str(fake)})
+    assert run.code == 1
+    assert run.stderr.splitlines()[0] == (
+        "error: the search index: Pagefind could not index the site: Error: out of memory"
+    )
+    assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before

@@ -2,13 +2,15 @@
 
 In this order, each switched by an option (sitekit.state.Options):
 1. give static assets their fingerprinted names (fingerprints; fingerprint_assets);
-1b. make the planned image files and clean every other raster image (images; always);
-1c. index the published articles for the search page with Pagefind (search; always);
-2. write the `_headers` file for Netlify and Cloudflare Pages (headers; headers_file);
-3. write sitemap.xml from the pages actually written (sitemap; sitemap);
-4. check that every internal link of every written page and feed leads
+2. start indexing the published articles for the search page with Pagefind
+   (search; always), which runs beside steps 3 to 6 and is waited for after them;
+3. make the planned image files and clean every other raster image (images; always);
+4. write the `_headers` file for Netlify and Cloudflare Pages (headers; headers_file);
+5. write sitemap.xml from the pages actually written (sitemap; sitemap);
+6. check that every internal link of every written page and feed leads
    somewhere (links; always): a broken one is a problem that fails the build;
-5. write .gz and .br twins of every text file, the files above included
+   the search index is not yet in the folder, and no page links into it;
+7. write .gz and .br twins of every text file, the files above included
    (precompress; precompress).
 
 A new step is a function of (output folder, settings, BuildState) added to
@@ -52,6 +54,25 @@ def run(output: Path, settings: dict[str, Any], build: BuildState) -> list[Probl
     options = build.options
     with timed(build, "fingerprints"):
         fingerprints.rename(output, settings, build.assets)
+    # Pagefind reads the articles while the next steps run; none of them writes an article.
+    with timed(build, "search"):
+        finish_search = search.start(output, settings["ARTICLE_SAVE_AS"], build)
+    try:
+        problems = _beside_search(output, settings, build)
+    finally:
+        # Waited for even when a step failed, so that no Pagefind outlives the build.
+        with timed(build, "search"):
+            searched = finish_search()
+    if problems or searched:
+        return problems or searched
+    if options.precompress:
+        with timed(build, "precompress"):
+            precompress.precompress(output, build.previous, progress=build.progress)
+    return []
+
+
+def _beside_search(output: Path, settings: dict[str, Any], build: BuildState) -> list[Problem]:
+    options = build.options
     with timed(build, "images"):
         problems, build.images_made, build.images_reused = images.make_images(
             output, build.output, build.image_jobs, display_path(Path(settings["PATH"]))
@@ -61,15 +82,11 @@ def run(output: Path, settings: dict[str, Any], build: BuildState) -> list[Probl
     if options.headers_file:
         with timed(build, "headers"):
             headers.write_headers_file(output, options.headers_file, settings, build.stylesheet)
-    with timed(build, "search"):
-        problems = search.index(output, settings["ARTICLE_SAVE_AS"], build)
-    if problems:
-        return problems
     if options.sitemap:
         with timed(build, "sitemap"):
             sitemap.write_sitemap(output, options.sitemap, settings["SITEURL"], build.written)
     with timed(build, "links"):
-        problems = links.check_links(
+        return links.check_links(
             output,
             settings["SITEURL"],
             sources=build.page_sources,
@@ -80,9 +97,3 @@ def run(output: Path, settings: dict[str, Any], build: BuildState) -> list[Probl
             cache=build.cache / links.CACHE,
             read=build.page_links,
         )
-    if problems:
-        return problems
-    if options.precompress:
-        with timed(build, "precompress"):
-            precompress.precompress(output, build.previous, progress=build.progress)
-    return []

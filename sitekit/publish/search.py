@@ -35,8 +35,8 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from sitekit.files import link_or_copy, link_tree
@@ -49,6 +49,8 @@ DELTA_INFO = "delta.json"
 # Below BuildState.cache: each page the base index read -> [sha256 of its bytes, of its
 # indexed text] (publish.search.indexed_text).
 BASE_RECORD = "search-base.json"
+# Below BuildState.cache: the base index's fragment for each page (`entries`), with its meta file.
+ENTRIES = "search-entries.json"
 # A delta holds at most this share of the indexed pages; past it, the index is made anew.
 DELTA_SHARE = 0.1
 
@@ -81,8 +83,13 @@ def indexed_text(data: bytes) -> str:
 _BODY = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)[^>]*\sdata-pagefind-body")
 
 
-def index(output: Path, article_save_as: str, build: BuildState) -> list[Problem]:
-    """Index the articles written to `output`: reuse the base, add a delta, or make it anew."""
+Finish = Callable[[], list[Problem]]
+
+
+def start(output: Path, article_save_as: str, build: BuildState) -> Finish:
+    """Start indexing the articles written to `output`: reuse the base, add a delta, or
+    make it anew. Pagefind runs beside the steps that follow; the returned function
+    waits for it and puts its index in place."""
     glob = article_glob(article_save_as)
     base = _base(build) or {}
     # Page -> [sha256 of its bytes, of its indexed text]; the text is read again only
@@ -93,6 +100,7 @@ def index(output: Path, article_save_as: str, build: BuildState) -> list[Problem
         else [digest, indexed_text((output / name).read_bytes())]
         for name, digest in indexed_pages(build.page_keys, glob).items()
     }
+    wanted = build.options.search_delta
     if base and build.previous is not None:
         changed = [n for n, (_, text) in sorted(pages.items()) if text != base.get(n, ["", ""])[1]]
         removed = sorted(base.keys() - pages.keys())
@@ -101,9 +109,10 @@ def index(output: Path, article_save_as: str, build: BuildState) -> list[Problem
         if not changed and not removed:
             _link_base(output, build.previous)
             build.search_base = still
-            return _delta_info(output, build.options.search_delta, False, [])
-        if build.options.search_delta:
-            held = entries(build.previous / BUNDLE)
+            _delta_info(output, wanted, False, [])
+            return list
+        if wanted:
+            held = _entries(build)
             # A page that lost its marker is only left out; and Pagefind given no
             # marked page at all would index every page it reads.
             marked = [name for name in changed if pages[name][1]]
@@ -112,14 +121,20 @@ def index(output: Path, article_save_as: str, build: BuildState) -> list[Problem
                 _link_base(output, build.previous)
                 build.search_base = still
                 ids = sorted(held[name] for name in replaced)
-                return _delta(output, build, glob, marked) or _delta_info(
-                    output, True, bool(marked), ids
-                )
-    problems = _pagefind(output, glob, output / BUNDLE)
-    if not problems:
-        build.search_base = pages
-        _delta_info(output, build.options.search_delta, False, [])
-    return problems
+                if not marked:
+                    _delta_info(output, True, False, ids)
+                    return list
+                return _delta(output, build, glob, marked, ids)
+    running = _Pagefind(output, glob, output / BUNDLE, build.cache)
+
+    def finish() -> list[Problem]:
+        problems = running.wait()
+        if not problems:
+            build.search_base = pages
+            _delta_info(output, wanted, False, [])
+        return problems
+
+    return finish
 
 
 def _base(build: BuildState) -> dict[str, list[str]] | None:
@@ -138,19 +153,39 @@ def _link_base(output: Path, previous: Path) -> None:
     link_tree(previous / BUNDLE, output / BUNDLE, frozenset({DELTA, DELTA_INFO}))
 
 
-def _delta(output: Path, build: BuildState, glob: str, marked: list[str]) -> list[Problem]:
+def _delta(
+    output: Path, build: BuildState, glob: str, marked: list[str], replaced: list[str]
+) -> Finish:
     """Index the `marked` pages alone into pagefind/delta/."""
-    if not marked:
-        return []
-    build.cache.mkdir(parents=True, exist_ok=True)
     site = Path(tempfile.mkdtemp(dir=build.cache, prefix="search-delta-"))
-    try:
-        for name in marked:
-            (site / name).parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(output / name, site / name)
-        return _pagefind(site, glob, output / BUNDLE / DELTA)
-    finally:
+    for name in marked:
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        link_or_copy(output / name, site / name)
+    running = _Pagefind(site, glob, output / BUNDLE / DELTA, build.cache)
+
+    def finish() -> list[Problem]:
+        problems = running.wait()
         shutil.rmtree(site, ignore_errors=True)
+        return problems or _delta_info(output, True, True, replaced)
+
+    return finish
+
+
+def _entries(build: BuildState) -> dict[str, str]:
+    """`entries` of the base index in the last output, kept with the name of its meta file."""
+    assert build.previous is not None
+    bundle = build.previous / BUNDLE
+    meta = sorted(p.name for p in bundle.glob("*.pf_meta"))
+    kept = build.cache / ENTRIES
+    try:
+        remembered = json.loads(kept.read_text("utf-8"))
+        if remembered["meta"] == meta:
+            return remembered["entries"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    found = entries(bundle)
+    kept.write_text(json.dumps({"meta": meta, "entries": found}), "utf-8")
+    return found
 
 
 def entries(bundle: Path) -> dict[str, str]:
@@ -172,17 +207,46 @@ def _delta_info(output: Path, wanted: bool, delta: bool, replaced: list[str]) ->
     return []
 
 
-def _pagefind(site: Path, glob: str, bundle: Path) -> list[Problem]:
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--silent"]
-    command += ["--glob", glob, "--output-path", str(bundle)]
-    completed = subprocess.run(command, check=False, capture_output=True, text=True)
-    if completed.returncode != 0 or not (bundle / "pagefind.js").is_file():
-        said = one_line(completed.stderr or completed.stdout) or f"exit {completed.returncode}"
-        return [Problem("the search index", None, f"Pagefind could not index the site: {said}")]
-    # Pagefind's ready-made interfaces: the search page has its own markup and uses the JS API.
-    for unused in bundle.glob("pagefind-*ui.*"):
-        unused.unlink()
-    return []
+class _Pagefind:
+    """Pagefind's own binary (pagefind[bin]), indexing `site` into a folder of the cache;
+    `wait` moves the index to `bundle`."""
+
+    def __init__(self, site: Path, glob: str, bundle: Path, cache: Path) -> None:
+        self.bundle = bundle
+        cache.mkdir(parents=True, exist_ok=True)
+        self.made = Path(tempfile.mkdtemp(dir=cache, prefix="search-index-")) / BUNDLE
+        binary = pagefind_binary()
+        command = [str(binary), "--site", str(site), "--silent", "--glob", glob]
+        command += ["--output-path", str(self.made)]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+
+    def wait(self) -> list[Problem]:
+        said, _ = self.process.communicate()
+        try:
+            if self.process.returncode != 0 or not (self.made / "pagefind.js").is_file():
+                said = one_line(said) or f"exit {self.process.returncode}"
+                return [
+                    Problem("the search index", None, f"Pagefind could not index the site: {said}")
+                ]
+            # Pagefind's ready-made interfaces: the search page has its own markup and JS.
+            for unused in self.made.glob("pagefind-*ui.*"):
+                unused.unlink()
+            shutil.move(self.made, self.bundle)
+            return []
+        finally:
+            shutil.rmtree(self.made.parent, ignore_errors=True)
+
+
+def pagefind_binary() -> Path:
+    """The binary PyPI's pagefind[bin] installs (PAGEFIND_BINARY_PATH overrides it)."""
+    from pagefind.service import get_executable
+
+    binary = get_executable()
+    if binary is None:
+        raise FileNotFoundError("Pagefind's binary is missing: reinstall with pip install -e .")
+    return binary
 
 
 def commit(build: BuildState) -> None:
