@@ -13,12 +13,15 @@ can show:
   articles on that page; for pages that list everything, every article's
   metadata.
 
-When the key equals the one recorded for the same file by the last good build,
-and that file's bytes still have the digest recorded with it, the file is
-reused instead of rendering: hard-linked from the last output into the new
-one (a copy where links are not possible), never written again. The runner writes the keys (``commit``) only
-after it has swapped the new output into place, so they always describe the
-files in the output folder. Tests build incrementally and cold and require
+While Pelican writes, the writer only queues each page. Once every page is
+known (`finalized`), the queue is dealt out to forked processes, which compute
+the keys and settle each page: when its key equals the one recorded for the
+same file by the last good build, and that file's bytes still have the digest
+recorded with it, the file is reused instead of rendering, hard-linked from
+the last output into the new one (a copy where links are not possible) and
+never written again. The runner writes the keys (``commit``) only after it has
+swapped the new output into place, so they always describe the files in the
+output folder. Tests build incrementally and cold and require
 byte-identical output, and change a template filter to see it take effect.
 """
 
@@ -226,21 +229,21 @@ class _ReusingTemplate:
         # What this page alone receives: the writer's keyword arguments and the
         # pagination entries, which the shared context does not hold.
         own = (set(self.kwargs) & localcontext.keys()) | (localcontext.keys() - self.context.keys())
-        key = self.writer.keys.page(
-            self.template.name, self.writer.keys.shared(self.context), localcontext, own
-        )
-        return self.writer.render(self.template, localcontext, key)
+        shared = self.writer.keys.shared(self.context)
+        return self.writer.render(self.template, localcontext, shared, own)
 
 
 @dataclass
 class _Pending:
-    """A page to render once every page is known: its file, template, context and key."""
+    """A page to settle once every page is known: its file, template and context, the
+    digest of the context it shares, and the names it alone receives."""
 
     name: str
     path: str
     template: Any
     localcontext: dict[str, Any]
-    key: str
+    shared: str
+    own: set[str]
 
 
 class CachingWriter(Writer):
@@ -250,8 +253,8 @@ class CachingWriter(Writer):
         self.keys = Keys(self.build.inputs)
         self.previous = _load(self.build.cache / MANIFEST) if self.build.previous else {}
         self.pending: list[_Pending] = []
-        # Pages this writer writes itself: the last output's file to link, or None to render.
-        self._placed: dict[str, Path | None] = {}
+        # The files of the pages `flush` settles, which Pelican must not write.
+        self._ours: set[str] = set()
         self.build.writer = self
 
     def write_file(
@@ -260,58 +263,80 @@ class CachingWriter(Writer):
         wrapped = _ReusingTemplate(template, self, context, kwargs)
         return super().write_file(name, wrapped, context, *args, **kwargs)
 
-    def render(self, template: Any, localcontext: dict[str, Any], key: str) -> str:
-        """Always "": a reused page is linked, a new one is rendered and written by `flush`.
+    def render(
+        self, template: Any, localcontext: dict[str, Any], shared: str, own: set[str]
+    ) -> str:
+        """Always "": `flush` links the page from the last output or renders it.
 
-        Pelican writes what this returns through `_open_w`, which leaves both
-        kinds of file to us.
+        Pelican writes what this returns through `_open_w`, which leaves the
+        file to us.
         """
         name = localcontext["output_file"]
         path = sanitised_join(self.output_path, name)
-        digest = self._reused(name, key)
-        if digest is not None:
-            self.build.reused += 1
-            self.build.page_keys[name] = [key, digest]
-            self._placed[path] = self.build.previous / name
-            return ""
-        self.build.rendered_pages.append(name)
-        self.pending.append(_Pending(name, path, template, localcontext, key))
-        self._placed[path] = None
+        self.pending.append(_Pending(name, path, template, localcontext, shared, own))
+        self._ours.add(path)
         return ""
 
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
-        """Pelican's bookkeeping of written files, without writing the pages we place ourselves."""
-        placed = self._placed.pop(filename, _WRITTEN_BY_PELICAN)
-        if placed is _WRITTEN_BY_PELICAN or filename in self._written_files:
+        """Pelican's bookkeeping of written files, without writing the pages `flush` settles."""
+        if filename not in self._ours or filename in self._written_files:
             # Not ours, or written twice: Pelican decides (it skips or refuses a second write).
             return super()._open_w(filename, encoding, override)
+        self._ours.discard(filename)
         if override:
             self._overridden_files.add(filename)
         self._written_files.add(filename)
-        if placed is not None:
-            link_or_copy(placed, Path(filename))
         return io.StringIO()
 
     def flush(self, workers: int) -> None:
-        """Render and write every pending page, in `workers` processes.
+        """Settle every page, in `workers` processes: reuse it, or render and write it.
 
         Pages are dealt out in turn, so each process gets its share of articles
-        and listings. A forked process sends back each page's digest and the
-        warnings it logged; an error stops the build as it would have in this
-        process.
+        and listings. A forked process sends back each page's key, digest and
+        links, and the warnings it logged; an error stops the build as it would
+        have in this process.
         """
         pending, self.pending = self.pending, []
         count = max(1, min(workers, len(pending) // POOL_MIN_PAGES))
         self.build.processes["render"] = count
         self.build.progress.stage("writing", len(pending))
-        children = [forks.start(partial(_render_all, pending[n::count])) for n in range(1, count)]
+        children = [forks.start(partial(self._settle, pending[n::count])) for n in range(1, count)]
         # The other processes keep pace: each page here stands for `count` pages.
-        results = _render_all(pending[::count], partial(self.build.progress.advance, count))
+        results = self._settle(pending[::count], partial(self.build.progress.advance, count))
         for child in children:
             results += forks.result(child)
         for name, key, digest, links in results:
             self.build.page_keys[name] = [key, digest]
-            self.build.page_links[digest] = links
+            if links is None:
+                self.build.reused += 1
+            else:
+                self.build.rendered_pages.append(name)
+                self.build.page_links[digest] = links
+
+    def _settle(
+        self, pages: list[_Pending], done: Callable[[], None] = lambda: None
+    ) -> list[tuple[str, str, str, Links | None]]:
+        """Each page's name, key, digest, and links (None for a page reused as it was).
+
+        A reused page is linked from the last output; a new one is rendered and
+        written, and its links read here, where the text is at hand, for the
+        link check (publish.links).
+        """
+        results = []
+        for page in pages:
+            done()
+            key = self.keys.page(page.template.name, page.shared, page.localcontext, page.own)
+            digest = self._reused(page.name, key)
+            if digest is not None:
+                link_or_copy(self.build.previous / page.name, Path(page.path))
+                results.append((page.name, key, digest, None))
+                continue
+            text = page.template.render(page.localcontext)
+            data = text.encode("utf-8")
+            with open(page.path, "wb") as file:
+                file.write(data)
+            results.append((page.name, key, _digest(data), read_html(text)))
+        return results
 
     def _reused(self, name: str, key: str) -> str | None:
         """The digest of the last good build's file, if its key matches and its bytes are as
@@ -326,31 +351,8 @@ class CachingWriter(Writer):
         return recorded[1] if _digest(data) == recorded[1] else None
 
 
-# Marks a file that Pelican writes itself (feeds, and anything not rendered through a template).
-_WRITTEN_BY_PELICAN = object()
-
-
 # Fewer pages than this per process, and a fork costs more than it saves.
 POOL_MIN_PAGES = 64
-
-
-def _render_all(
-    pages: list[_Pending], done: Callable[[], None] = lambda: None
-) -> list[tuple[str, str, str, Links]]:
-    """Render and write `pages`; return each one's name, key, digest and links.
-
-    The links are read here, where the text is at hand and the work is shared
-    between processes, for the link check (publish.links).
-    """
-    results = []
-    for page in pages:
-        done()
-        text = page.template.render(page.localcontext)
-        data = text.encode("utf-8")
-        with open(page.path, "wb") as file:
-            file.write(data)
-        results.append((page.name, page.key, _digest(data), read_html(text)))
-    return results
 
 
 def _digest(data: bytes) -> str:
