@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from PIL import UnidentifiedImageError
 
 from sitekit import imaging
-from sitekit.files import link_or_copy
+from sitekit.files import files_below, link_or_copy
 from sitekit.problems import Problem
 
 
@@ -56,14 +56,9 @@ def make_images(
     cache = cache_folder(final_output)
     cache.mkdir(parents=True, exist_ok=True)
     planned = dict(jobs)
-    for path in sorted(output.rglob("*")):
-        name = path.relative_to(output).as_posix()
-        if (
-            path.suffix.lower() in imaging.RASTER_SUFFIXES
-            and name not in planned
-            and path.is_file()
-        ):
-            planned[name] = imaging.clean_job(name, path)
+    for name in sorted(files_below(output)):
+        if PurePosixPath(name).suffix.lower() in imaging.RASTER_SUFFIXES and name not in planned:
+            planned[name] = imaging.clean_job(name, output / name)
     missing = {name: job for name, job in planned.items() if not (cache / job.cache_name).is_file()}
     problems = []
     if missing:
