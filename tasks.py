@@ -122,13 +122,17 @@ def publish(c: Context, target: str = "", destination: str = "", dry_run: bool =
         "articles": "how many articles to generate (default 1000)",
         "json": "also write the results to this file",
         "runs": "rebuilds per scenario, of which the median is shown (default 3)",
+        "workdir": "where the site and builds go (default .bench/ in the project)",
     }
 )
-def bench(c: Context, articles: int = 1000, json: str = "", runs: int = 3) -> None:
+def bench(
+    c: Context, articles: int = 1000, json: str = "", runs: int = 3, workdir: str = ""
+) -> None:
     """Time cold, production, one-edit and no-change builds of N articles against Pelican's default theme."""
     from sitekit.devtools import bench as site_bench
 
     json_args = ["--json", json] if json else []
+    json_args += ["--workdir", workdir] if workdir else []
     code = site_bench.main(["--articles", str(articles), "--runs", str(runs), *json_args])
     if code:
         raise Exit(code=code)

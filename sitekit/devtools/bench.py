@@ -12,6 +12,7 @@ Set BENCH_VERBOSE=1 to see each build's own summary line.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import importlib.util
 import json
@@ -30,6 +31,7 @@ import brotli
 
 from sitekit.build import command_line
 from sitekit.build.settings import PROJECT
+from sitekit.problems import display_path
 from sitekit.publish.precompress import BROTLI_QUALITY, GZIP_LEVEL
 from sitekit.sources.validate import Source, parse
 
@@ -426,16 +428,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--runs", type=int, default=REBUILD_RUNS, help="rebuilds per scenario (median)"
     )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=PROJECT / ".bench",
+        help="where the site and every build go (default: .bench/ in the project, on the "
+        "disk where output/ is built)",
+    )
     args = parser.parse_args(argv)
     if args.articles < 2:
         parser.error("--articles must be at least 2")
-    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="bench-", dir=args.workdir))
     try:
         measurements = bench(args.articles, workdir, max(1, args.runs))
         query = query_bytes(workdir / "production")
         compressors = compressor_table(workdir / "production")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            args.workdir.rmdir()  # only if no other bench is using it
+    print(f"Built in {display_path(args.workdir)}/.")
     print(table(measurements, args.articles))
     print(compressors)
     if query is None:
