@@ -122,7 +122,7 @@ def publish(c: Context, target: str = "", destination: str = "", dry_run: bool =
         "articles": "how many articles to generate (default 1000)",
         "json": "also write the results to this file",
         "runs": "rebuilds per scenario, of which the median is shown (default 3)",
-        "workdir": "where the site and builds go (default .bench/ in the project)",
+        "workdir": "where the site and builds go (default: the system's temporary folder)",
     }
 )
 def bench(

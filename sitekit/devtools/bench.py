@@ -12,7 +12,6 @@ Set BENCH_VERBOSE=1 to see each build's own summary line.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gzip
 import importlib.util
 import json
@@ -431,9 +430,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--workdir",
         type=Path,
-        default=PROJECT / ".bench",
-        help="where the site and every build go (default: .bench/ in the project, on the "
-        "disk where output/ is built)",
+        default=Path(tempfile.gettempdir()),
+        help="where the site and every build go, in a folder of their own "
+        "(default: the system's temporary folder)",
     )
     args = parser.parse_args(argv)
     if args.articles < 2:
@@ -446,9 +445,7 @@ def main(argv: list[str] | None = None) -> int:
         compressors = compressor_table(workdir / "production")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            args.workdir.rmdir()  # only if no other bench is using it
-    print(f"Built in {display_path(args.workdir)}/.")
+    print(f"Built in {display_path(workdir)}/, now removed.")
     print(table(measurements, args.articles))
     print(compressors)
     if query is None:
