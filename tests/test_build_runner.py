@@ -73,3 +73,13 @@ def test_the_retired_output_is_deleted_after_a_successful_rebuild(tmp_path):
         time.sleep(0.05)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".output.old-")] == []
     assert (output / "index.html").is_file()
+
+
+def test_the_inputs_digest_names_each_installed_package_and_its_version():
+    from importlib import metadata
+
+    from sitekit.inputs import versions
+
+    listed = versions()
+    for package in ("jinja2", "pelican", "markdown"):
+        assert f"{package}-{metadata.version(package)}.dist-info" in listed
