@@ -111,6 +111,8 @@ class BuildState:
     assets: dict[str, str] = field(default_factory=dict)
     # plugins.written: every page written (path below the output) -> its newest date.
     written: dict[str, datetime | None] = field(default_factory=dict)
+    # plugins.written: the newest date of each list of articles a listing shows (by id).
+    newest_listed: dict[int, tuple[Any, datetime | None]] = field(default_factory=dict)
     # plugins.written: each article page -> its Markdown source, and a function that
     # gives the links in its text (only asked for when a link of that page is broken).
     page_sources: dict[str, tuple[Path, Callable[[], frozenset[str]]]] = field(default_factory=dict)

@@ -20,12 +20,21 @@ from sitekit import state
 from sitekit.publish.links import read_html
 
 
-def newest_date(context: dict[str, Any]) -> datetime | None:
+def newest_date(
+    context: dict[str, Any], memo: dict[int, tuple[Any, datetime | None]] | None = None
+) -> datetime | None:
+    """The newest date a page shows. `memo` keeps the newest of each list of articles
+    (by id, with the list): the pages of one listing share theirs."""
     article = context.get("article") or context.get("page")
     if isinstance(article, Content):
         return getattr(article, "modified", None) or getattr(article, "date", None)
-    dates = [a.date for a in context.get("articles") or () if getattr(a, "date", None)]
-    return max(dates, default=None)
+    articles = context.get("articles") or ()
+    if memo is not None and id(articles) in memo:
+        return memo[id(articles)][1]
+    newest = max((a.date for a in articles if getattr(a, "date", None)), default=None)
+    if memo is not None:
+        memo[id(articles)] = (articles, newest)
+    return newest
 
 
 def record(path: str, context: dict[str, Any]) -> None:
@@ -33,7 +42,7 @@ def record(path: str, context: dict[str, Any]) -> None:
     build = state.of(context)
     # Pelican gives `path` as abspath(OUTPUT_PATH + name); resolve() would cost a realpath a page.
     name = Path(os.path.relpath(path, os.path.abspath(context["OUTPUT_PATH"]))).as_posix()
-    build.written[name] = newest_date(context)
+    build.written[name] = newest_date(context, build.newest_listed)
     # An article's page, or a page of content/pages/ (listings have neither).
     source = context.get("article") or context.get("page")
     if isinstance(source, Content) and getattr(source, "source_path", None):
