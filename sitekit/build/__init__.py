@@ -161,6 +161,8 @@ def build(
                 render_cache.commit(build_state)
                 publish.search.commit(build_state)
         finally:
+            if build_state.early_images is not None:
+                build_state.early_images.cancel()  # after a failure; else already done
             progress.clear()
             shutil.rmtree(folder, ignore_errors=True)
     result.seconds = time.perf_counter() - started

@@ -75,7 +75,11 @@ def _beside_search(output: Path, settings: dict[str, Any], build: BuildState) ->
     options = build.options
     with timed(build, "images"):
         problems, build.images_made, build.images_reused = images.make_images(
-            output, build.output, build.image_jobs, display_path(Path(settings["PATH"]))
+            output,
+            build.output,
+            build.image_jobs,
+            display_path(Path(settings["PATH"])),
+            early=build.early_images,
         )
     if problems:
         return problems

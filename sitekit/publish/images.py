@@ -12,6 +12,7 @@ no build asked for are removed.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePosixPath
@@ -42,43 +43,76 @@ def _make_and_store(job: imaging.Job, target: Path) -> str | None:
     return None
 
 
+class Early:
+    """The planned images missing from the cache, made in a pool of processes from the
+    moment they are planned, while Pelican goes on writing (plugins.images)."""
+
+    def __init__(self, jobs: dict[str, imaging.Job], final_output: Path, workers: int) -> None:
+        cache = cache_folder(final_output)
+        cache.mkdir(parents=True, exist_ok=True)
+        self.jobs = {n: j for n, j in jobs.items() if not (cache / j.cache_name).is_file()}
+        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        self.futures = {
+            name: self.pool.submit(_make_and_store, job, cache / job.cache_name)
+            for name, job in sorted(self.jobs.items())
+        }
+
+    def errors(self) -> dict[str, str]:
+        """Wait for every image; what could not be made, by name."""
+        found = {name: future.result() for name, future in self.futures.items()}
+        self.pool.shutdown()
+        return {name: error for name, error in found.items() if error}
+
+    def cancel(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def make_images(
     output: Path,
     final_output: Path,
     jobs: dict[str, imaging.Job],
     content_root: str = "content",
     workers: int | None = None,
+    early: Early | None = None,
 ) -> tuple[list[Problem], int, int]:
     """Write every job's file into `output`; return (problems, made, reused).
 
-    A copied file that cannot be read is named by where it came from, below `content_root`.
+    Jobs that `early` has made, or failed to make, count as made here. A copied
+    file that cannot be read is named by where it came from, below `content_root`.
     """
     cache = cache_folder(final_output)
     cache.mkdir(parents=True, exist_ok=True)
+    errors = early.errors() if early else {}
+    made_early = dict(early.jobs) if early else {}
     planned = dict(jobs)
     for name in sorted(files_below(output)):
         if PurePosixPath(name).suffix.lower() in imaging.RASTER_SUFFIXES and name not in planned:
             planned[name] = imaging.clean_job(name, output / name)
-    missing = {name: job for name, job in planned.items() if not (cache / job.cache_name).is_file()}
-    problems = []
+    missing = {
+        name: job
+        for name, job in planned.items()
+        if name not in errors and not (cache / job.cache_name).is_file()
+    }
     if missing:
         items = sorted(missing.items())
         targets = [cache / job.cache_name for _, job in items]
         if len(items) == 1 or workers == 1:
-            errors = [
+            made = [
                 _make_and_store(job, target)
                 for (_, job), target in zip(items, targets, strict=True)
             ]
         else:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                errors = list(pool.map(_make_and_store, [j for _, j in items], targets))
-        problems = [
-            Problem(f"{content_root}/{name}" if job.kind == "clean" else job.source, None, error)
-            for (name, job), error in zip(items, errors, strict=True)
-            if error
-        ]
+                made = list(pool.map(_make_and_store, [j for _, j in items], targets))
+        errors |= {name: error for (name, _), error in zip(items, made, strict=True) if error}
+    problems = [
+        Problem(f"{content_root}/{name}" if job.kind == "clean" else job.source, None, error)
+        for name, job in sorted(planned.items())
+        if (error := errors.get(name))
+    ]
     if problems:
         return problems, 0, 0
+    missing |= {name: job for name, job in made_early.items() if name in planned}
     for name, job in planned.items():
         target = output / name
         target.parent.mkdir(parents=True, exist_ok=True)
