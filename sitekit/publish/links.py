@@ -105,6 +105,8 @@ class Site:
     def problem(self, page: str, link: str) -> tuple[str, str] | None:
         """(what is wrong, the address below the site's root it leads to), or None when fine."""
         link = link.strip()
+        if link.startswith("#") and (link == "#" or link[1:] in self.page(page).ids):
+            return None  # a place on the same page (the skip link, the contents, notes)
         if link.startswith(self.origin) or (link.startswith("/") and not link.startswith("//")):
             # The same on every page: most links are (navigation, tags, articles), so once each.
             if link not in self._known:
