@@ -1,4 +1,4 @@
-"""A table of contents and heading anchors for articles with three or more headings."""
+"""A table of contents and heading anchors for articles with three or more headings; reading time."""
 
 from tests.support.build import run_build
 from tests.support.pages import parse_html
@@ -25,3 +25,18 @@ def test_toc_appears_from_three_headings(tmp_path):
     page = parse_html(run.output / "two" / "index.html")
     assert page.find("nav", attrs={"aria-label": "Table of contents"}) is None
     assert page.find("h2", id="part-1").a["href"] == "#part-1"
+
+
+def test_reading_time_counts_the_words_of_the_text(tmp_path):
+    articles = tmp_path / "content" / "articles"
+    articles.mkdir(parents=True)
+    # 501 words at 250 a minute: 3 minutes; 250 words: 1.
+    (articles / "long.md").write_text(HEADER.format(title="Long") + "word " * 501, "utf-8")
+    (articles / "short.md").write_text(
+        HEADER.format(title="Short") + "*word* " * 250 + "\n", "utf-8"
+    )
+    run = run_build("--content", tmp_path / "content", output=tmp_path / "output")
+    assert run.code == 0, run.stderr
+    for slug, minutes in (("long", 3), ("short", 1)):
+        byline = parse_html(run.output / slug / "index.html").find("p", class_="byline")
+        assert byline.get_text().endswith(f"· {minutes} min read"), byline

@@ -18,15 +18,26 @@ from sitekit import state
 _TAG = re.compile(r"<[^>]*>")
 
 
-def reading_minutes(html: str, words_per_minute: int) -> int:
-    return max(1, math.ceil(len(_TAG.sub(" ", html).split()) / words_per_minute))
+# The attribute plugins.reader gives each Markdown article: the words of its text.
+WORDS = "word_count"
+
+
+def count_words(html: str) -> int:
+    return len(_TAG.sub(" ", html).split())
+
+
+def reading_minutes(words: int, words_per_minute: int) -> int:
+    return max(1, math.ceil(words / words_per_minute))
 
 
 def set_reading_time(generator: Any) -> None:
     # `article_generator_finalized`: every article is read, none is written yet.
     pace = state.of(generator.settings).options.words_per_minute
     for article in [*generator.articles, *generator.drafts]:
-        article.reading_minutes = reading_minutes(article._content or "", pace)
+        words = getattr(article, WORDS, None)
+        if words is None:  # not read by plugins.reader (another format)
+            words = count_words(article._content or "")
+        article.reading_minutes = reading_minutes(words, pace)
 
 
 def register() -> None:
