@@ -90,12 +90,13 @@ def enrich(generator: Any) -> None:
         )
     )
     for article in [*generator.articles, *generator.drafts]:
-        source = Path(article.source_path).resolve()
+        # Resolved only for an article that shows an image (a realpath call each).
+        source = Path(article.source_path)
         found: list[tuple[imaging.ImageSet, str]] = []
 
         def replace(match: re.Match[str], source: Path = source, found: list = found) -> str:
             attributes = attributes_of(match.group(0))
-            path = source_of(attributes.get("src", ""), source, content_root)
+            path = source_of(attributes.get("src", ""), source.resolve(), content_root)
             if path is None:
                 return match.group(0)
             image_set = imaging.plan(path)
@@ -105,7 +106,7 @@ def enrich(generator: Any) -> None:
 
         article._content = _IMG.sub(replace, article._content or "")
         named = STATIC.sub("", article.metadata.get("image", "")).lstrip("/")
-        if named and (path := source_of("{static}/" + named, source, content_root)):
+        if named and (path := source_of("{static}/" + named, source.resolve(), content_root)):
             image_set = imaging.plan(path)
             build.image_jobs.update({job.name: job for job in image_set.jobs})
             article.social_image = social_candidate(image_set, article.title)
