@@ -52,6 +52,7 @@ PLUGINS = [
     "sitekit.plugins.assets",
     "sitekit.plugins.template_helpers",
     "sitekit.plugins.reader",
+    "sitekit.plugins.fixed_urls",
     "pelican.plugins.neighbors",
     "sitekit.plugins.related",
     "sitekit.plugins.authors",
