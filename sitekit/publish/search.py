@@ -22,9 +22,10 @@ for 1,000 articles). So a rebuild reuses the last full index, the *base*:
 A page counts as changed when the part Pagefind indexes changed
 (`indexed_text`), not when only its links to other articles did. What the
 base read is recorded beside the page keys (`commit`, after the swap).
-Results from two indexes are ranked by their scores together; each index
-weighs words by its own pages, so the order after a rebuild can differ a
-little from that of a whole index. Only local builds show it.
+Each index weighs words by its own pages, so the search page ranks each
+one's results against its own best and lists the changed articles first
+among equals; the order can differ a little from a whole index's. Only
+local builds show it.
 """
 
 from __future__ import annotations

@@ -43,8 +43,12 @@ async function ask(script, query) {
   return (await pagefind.search(query)).results;
 }
 
+// Each index's scores against its own best: two indexes weigh words differently.
+const relative = (results) => results.map((r) => ({ r, rank: r.score / results[0].score }));
+
 // The whole index; after a local rebuild (data-delta), without the entries of the
-// articles changed since it was made, and with those articles from the delta index.
+// articles changed since it was made, and with those articles from the delta index
+// (first among equals).
 async function find(query) {
   if (!("delta" in list.dataset)) return ask("pagefind.js", query);
   const info = await (await fetch(bundle("delta.json"))).json();
@@ -52,7 +56,9 @@ async function find(query) {
   const found = (await ask("pagefind.js", query)).filter((r) => !replaced.has(r.id));
   if (!info.delta) return found;
   const added = await ask("delta/pagefind.js", query);
-  return [...found, ...added].sort((a, b) => b.score - a.score);
+  if (!found.length || !added.length) return [...added, ...found];
+  const merged = [...relative(added), ...relative(found)];
+  return merged.sort((a, b) => b.rank - a.rank).map(({ r }) => r);
 }
 
 async function search() {
