@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -11,13 +11,24 @@ def link_or_copy(source: Path, target: Path) -> None:
     """Give `target` the bytes of `source`: a hard link, or a copy where links are not possible.
 
     Used to carry unchanged files from the last output into the new one. The
-    old folder is deleted after the swap; the link keeps the bytes. Nothing may
-    write into a linked file afterwards: every step writes new files.
+    old folder is deleted after the swap; the link keeps the bytes. A file
+    already at `target` is replaced, never written into: it may be a link to
+    the last output, which must stay as it is until the swap.
     """
     try:
         os.link(source, target)
+    except FileExistsError:
+        target.unlink()
+        link_or_copy(source, target)
     except OSError:
-        shutil.copyfile(source, target)
+        replace_with(source.read_bytes(), target)
+
+
+def replace_with(data: bytes, target: Path) -> None:
+    """Write `data` to a new file and rename it over `target` (never into a linked file)."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    partial.write_bytes(data)
+    partial.replace(target)
 
 
 def files_below(folder: Path) -> set[str]:
@@ -33,14 +44,15 @@ def files_below(folder: Path) -> set[str]:
     return files
 
 
-def link_tree(source: Path, target: Path, leave_out: frozenset[str] = frozenset()) -> None:
-    """Give `target` every file below `source` (link_or_copy), but the top-level `leave_out` names."""
+def link_tree(source: Path, target: Path, leave_out: Callable[[str], bool]) -> None:
+    """Give `target` every file below `source` (link_or_copy) but those whose path
+    relative to `source` `leave_out` names."""
     for parent, folders, names in os.walk(source):
         here = Path(parent)
-        if here == source:
-            folders[:] = [f for f in folders if f not in leave_out]
-            names = [n for n in names if n not in leave_out]
-        into = target / here.relative_to(source)
+        relative = here.relative_to(source)
+        folders[:] = [f for f in folders if not leave_out((relative / f).as_posix())]
+        into = target / relative
         into.mkdir(parents=True, exist_ok=True)
         for name in names:
-            link_or_copy(here / name, into / name)
+            if not leave_out((relative / name).as_posix()):
+                link_or_copy(here / name, into / name)

@@ -30,6 +30,15 @@ def without_search_index(files):
     return {path: data for path, data in files.items() if path.parts[0] != "pagefind"}
 
 
+def add_page(article):
+    """Pages of content/pages/: every page's footer links them; no article's text changes."""
+    pages = article.parent.parent / "pages"
+    pages.mkdir(exist_ok=True)
+    for slug in ("about", "medical-disclaimer", "privacy"):  # FOOTER_PAGES names all three
+        text = f"Title: {slug}\nSummary: What {slug} says.\n\nText.\n"
+        (pages / f"{slug}.md").write_text(text, "utf-8")
+
+
 def edit_body(article):
     article.write_text(article.read_text() + "\nA new closing sentence.\n")
 
@@ -80,7 +89,16 @@ def built_once(request, tmp_path_factory):
 
 @pytest.mark.parametrize(
     "edit",
-    [edit_body, edit_title, edit_tags, edit_summary, edit_newest_summary, edit_date, remove],
+    [
+        edit_body,
+        edit_title,
+        edit_tags,
+        edit_summary,
+        edit_newest_summary,
+        edit_date,
+        remove,
+        add_page,
+    ],
 )
 def test_rebuild_after_an_edit_equals_a_cold_build(tmp_path, built_once, edit):
     original, production = built_once

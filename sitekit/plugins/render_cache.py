@@ -47,7 +47,7 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from sitekit import forks, state
-from sitekit.files import link_or_copy
+from sitekit.files import link_or_copy, replace_with
 from sitekit.publish.links import Page as Links
 from sitekit.publish.links import read_html
 from sitekit.state import BuildState
@@ -333,8 +333,7 @@ class CachingWriter(Writer):
                 continue
             text = page.template.render(page.localcontext)
             data = text.encode("utf-8")
-            with open(page.path, "wb") as file:
-                file.write(data)
+            replace_with(data, Path(page.path))
             results.append((page.name, key, _digest(data), read_html(text)))
         return results
 

@@ -13,14 +13,13 @@ no build asked for are removed.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePosixPath
 
 from PIL import UnidentifiedImageError
 
 from sitekit import imaging
-from sitekit.files import files_below, link_or_copy
+from sitekit.files import files_below, link_or_copy, replace_with
 from sitekit.problems import Problem
 
 
@@ -37,9 +36,7 @@ def _make_and_store(job: imaging.Job, target: Path) -> str | None:
         return (
             f"the image could not be read ({reason}). Replace it with a working JPEG or PNG file."
         )
-    partial = target.with_name(f".{target.name}.{os.getpid()}")
-    partial.write_bytes(data)
-    partial.replace(target)
+    replace_with(data, target)
     return None
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import brotli
 
-from sitekit.files import link_or_copy
+from sitekit.files import link_or_copy, replace_with
 from sitekit.progress import Progress
 
 TEXT_SUFFIXES = {".html", ".css", ".xml", ".txt", ".svg", ".json", ".js"}
@@ -52,7 +52,7 @@ def compress_one(path: Path) -> int:
     for suffix, blob in twins.items():
         if DECOMPRESS[suffix](blob) != data:
             raise ValueError(f"{path}: the {suffix} twin does not decompress to the original")
-        path.with_name(path.name + suffix).write_bytes(blob)
+        replace_with(blob, path.with_name(path.name + suffix))
         written += len(blob)
     return written
 

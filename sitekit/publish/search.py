@@ -151,7 +151,13 @@ def _base(build: BuildState) -> dict[str, list[str]] | None:
 
 def _link_base(output: Path, previous: Path) -> None:
     """Link the last output's base index into `output`: everything but the delta."""
-    link_tree(previous / BUNDLE, output / BUNDLE, frozenset({DELTA, DELTA_INFO}))
+    link_tree(previous / BUNDLE, output / BUNDLE, _not_base)
+
+
+def _not_base(name: str) -> bool:
+    """The delta and its description, and compressed twins, which publish.precompress makes
+    or carries over itself once it has checked them."""
+    return name.split("/")[0] in (DELTA, DELTA_INFO) or name.endswith((".gz", ".br"))
 
 
 def _delta(
