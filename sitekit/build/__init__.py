@@ -106,9 +106,6 @@ def build(
         output = Path(settings["OUTPUT_PATH"])
         check_output_path(output, settings, Path(settings_file))
         result = BuildResult(output=output)
-        # The sources are checked in a process of their own while Pelican reads them;
-        # Pelican stops before writing anything if the check found problems.
-        sources = SourceCheck(forks.start(partial(validate, settings, Path.cwd())))
         staging.remove_leftovers(output)
         folder = staging.new_staging_folder(output)
         settings["OUTPUT_PATH"] = str(folder)
@@ -122,6 +119,9 @@ def build(
             previous=output if output.is_dir() else None,
         )
         settings[state.STATE_KEY] = build_state
+        # The sources are checked in a process of their own while Pelican reads them;
+        # Pelican stops before writing anything if the check found problems.
+        sources = SourceCheck(forks.start(partial(validate, settings, Path.cwd())))
         try:
             try:
                 logs.fresh_pelican()
@@ -161,6 +161,7 @@ def build(
                 render_cache.commit(build_state)
                 publish.search.commit(build_state)
         finally:
+            sources.forked.stop()
             if build_state.early_images is not None:
                 build_state.early_images.cancel()  # after a failure; else already done
             progress.clear()
@@ -180,9 +181,12 @@ class SourceCheck:
         self._problems: list[str] | None = None
 
     def problems(self) -> list[str]:
-        """The check's problems, waiting for it the first time."""
+        """The check's problems, waiting for it the first time; a check that broke is one."""
         if self._problems is None:
-            self._problems = [str(p) for p in forks.result(self.forked)]
+            try:
+                self._problems = [str(p) for p in self.forked.result()]
+            except Exception as error:
+                self._problems = [one_line(describe_exception(error))]
         return self._problems
 
     def _stop_if_failed(self, _generators: object) -> None:

@@ -301,10 +301,14 @@ class CachingWriter(Writer):
         self.build.processes["render"] = count
         self.build.progress.stage("writing", len(pending))
         children = [forks.start(partial(self._settle, pending[n::count])) for n in range(1, count)]
-        # The other processes keep pace: each page here stands for `count` pages.
-        results = self._settle(pending[::count], partial(self.build.progress.advance, count))
-        for child in children:
-            results += forks.result(child)
+        try:
+            # The other processes keep pace: each page here stands for `count` pages.
+            results = self._settle(pending[::count], partial(self.build.progress.advance, count))
+            for child in children:
+                results += child.result()
+        finally:
+            for child in children:
+                child.stop()
         for name, key, digest, links in results:
             self.build.page_keys[name] = [key, digest]
             if links is None:
