@@ -124,7 +124,7 @@ class BuildState:
     people: dict[str, Any] = field(default_factory=dict)
     # plugins.images: every image file to make (name below the output -> sitekit.imaging.Job).
     image_jobs: dict[str, Any] = field(default_factory=dict)
-    # plugins.images: those of them being made while Pelican writes (publish.images.Early).
+    # publish.images.start_early: those of them being made while Pelican writes.
     early_images: Any = None
     # plugins.render_cache: page keys of this build, and how many pages were rendered or reused.
     page_keys: dict[str, Any] = field(default_factory=dict)

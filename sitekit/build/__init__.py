@@ -18,7 +18,7 @@ import argparse
 import shutil
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -121,7 +121,11 @@ def build(
         settings[state.STATE_KEY] = build_state
         # The sources are checked in a process of their own while Pelican reads them;
         # Pelican stops before writing anything if the check found problems.
-        sources = SourceCheck(forks.start(partial(validate, settings, Path.cwd())))
+        sources = SourceCheck(
+            forks.start(partial(validate, settings, Path.cwd())),
+            # Every image is planned by then: make them while Pelican writes.
+            passed=partial(publish.images.start_early, build_state),
+        )
         try:
             try:
                 logs.fresh_pelican()
@@ -176,8 +180,9 @@ class SourceCheck:
     class Failed(Exception):
         """Stops Pelican once its generators have read everything: the sources have problems."""
 
-    def __init__(self, forked: forks.Forked) -> None:
+    def __init__(self, forked: forks.Forked, passed: Callable[[], None]) -> None:
         self.forked = forked
+        self.passed = passed
         self._problems: list[str] | None = None
 
     def problems(self) -> list[str]:
@@ -192,10 +197,12 @@ class SourceCheck:
     def _stop_if_failed(self, _generators: object) -> None:
         if self.problems():
             raise SourceCheck.Failed
+        self.passed()
 
     @contextmanager
     def stops_pelican(self) -> Iterator[None]:
-        """Before Pelican writes a page (`all_generators_finalized`), wait for the check."""
+        """Before Pelican writes a page (`all_generators_finalized`), wait for the check;
+        call `passed` if it found nothing."""
         signals.all_generators_finalized.connect(self._stop_if_failed)
         try:
             yield

@@ -24,7 +24,6 @@ from typing import Any
 from pelican import signals
 
 from sitekit import imaging, state
-from sitekit.publish.images import Early
 from sitekit.sources.images import STATIC, image_file
 
 _IMG = re.compile(r"<img\s[^>]*>")
@@ -122,9 +121,6 @@ def enrich(generator: Any) -> None:
                 "height": height,
                 "alt": article.title,
             }
-    # Every planned image is known: make them while Pelican writes (publish.images waits).
-    if build.image_jobs and build.options.processes() > 1:
-        build.early_images = Early(build.image_jobs, build.output, build.options.processes())
 
 
 def register() -> None:

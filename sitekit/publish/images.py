@@ -12,15 +12,16 @@ no build asked for are removed.
 
 from __future__ import annotations
 
-import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from PIL import UnidentifiedImageError
 
-from sitekit import imaging
+from sitekit import forks, imaging
 from sitekit.files import files_below, link_or_copy, replace_with
 from sitekit.problems import Problem
+from sitekit.state import BuildState
 
 
 def cache_folder(output: Path) -> Path:
@@ -41,27 +42,43 @@ def _make_and_store(job: imaging.Job, target: Path) -> str | None:
 
 
 class Early:
-    """The planned images missing from the cache, made in a pool of processes from the
-    moment they are planned, while Pelican goes on writing (plugins.images)."""
+    """The planned images missing from the cache, made by forked processes (sitekit.forks)
+    from the moment the sources check has passed, while Pelican goes on writing.
+
+    Forked processes rather than a pool: a pool runs threads in this process,
+    and the build forks again later (plugins.render_cache).
+    """
 
     def __init__(self, jobs: dict[str, imaging.Job], final_output: Path, workers: int) -> None:
         cache = cache_folder(final_output)
         cache.mkdir(parents=True, exist_ok=True)
         self.jobs = {n: j for n, j in jobs.items() if not (cache / j.cache_name).is_file()}
-        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-        self.futures = {
-            name: self.pool.submit(_make_and_store, job, cache / job.cache_name)
-            for name, job in sorted(self.jobs.items())
-        }
+        items = sorted(self.jobs.items())
+        self.processes = [
+            forks.start(partial(_make_all, items[n::workers], cache)) for n in range(workers)
+        ]
 
     def errors(self) -> dict[str, str]:
         """Wait for every image; what could not be made, by name."""
-        found = {name: future.result() for name, future in self.futures.items()}
-        self.pool.shutdown()
-        return {name: error for name, error in found.items() if error}
+        found: dict[str, str] = {}
+        for process in self.processes:
+            found |= process.result()
+        return found
 
     def cancel(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        for process in self.processes:
+            process.stop()
+
+
+def start_early(build: BuildState) -> None:
+    """Start making the planned images (runner, once the sources check has passed)."""
+    if build.image_jobs and build.options.processes() > 1:
+        build.early_images = Early(build.image_jobs, build.output, build.options.processes())
+
+
+def _make_all(items: list[tuple[str, imaging.Job]], cache: Path) -> dict[str, str]:
+    made = ((name, _make_and_store(job, cache / job.cache_name)) for name, job in items)
+    return {name: error for name, error in made if error}
 
 
 def make_images(
