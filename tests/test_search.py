@@ -201,6 +201,8 @@ def edited_site(tmp_path):
     articles = generate_site(tmp_path / "content", 50)
     add_words(articles[3], "Wombatword")
     add_words(articles[7], "Quokkaword")
+    for n, times in ((1, 1), (3, 2), (5, 3)):  # a word a few articles share, unequally
+        add_words(articles[n], *["Koalaword"] * times)
     return tmp_path, articles
 
 
@@ -215,17 +217,23 @@ def test_a_local_rebuild_indexes_the_changed_articles_beside_the_last_index(edit
     assert run_build("--content", root / "content", output=output).code == 0
     base = search.entries(bundle)
     assert len(base) == 50
-    assert json.loads((bundle / "delta.json").read_text()) == {"delta": False, "replaced": []}
+    assert json.loads((bundle / "delta.json").read_text()) == {
+        "delta": False,
+        "replaced": [],
+        "moved": {},
+    }
     meta = {p.name: p.stat().st_ino for p in bundle.glob("*.pf_meta")}
 
     edit_and_remove(articles)
     assert run_build("--content", root / "content", output=output).code == 0
     # The last index is linked as it was, and the edited article alone is indexed anew.
     assert {p.name: p.stat().st_ino for p in bundle.glob("*.pf_meta")} == meta
-    assert list(search.entries(bundle / "delta")) == ["article-00004/index.html"]
+    delta = search.entries(bundle / "delta")
+    assert list(delta) == ["article-00004/index.html"]
     assert json.loads((bundle / "delta.json").read_text()) == {
         "delta": True,
         "replaced": sorted([base["article-00004/index.html"], base["article-00008/index.html"]]),
+        "moved": {delta["article-00004/index.html"]: base["article-00004/index.html"]},
     }
 
 
@@ -249,14 +257,18 @@ def test_search_after_a_local_rebuild_finds_the_new_text_and_not_the_old(edited_
     edit_and_remove(articles)
     assert run_build("--content", root / "content", output=output).code == 0
     assert (output / "pagefind" / "delta" / "pagefind.js").is_file()  # the path under test
+    # The same sources built cold: one whole index, to compare the order with.
+    whole = run_build("--content", root / "content", output=root / "whole")
+    assert whole.code == 0, whole.stderr
     page = chromium.new_page()
     with browser.serving(output) as url:
         assert search_for(page, url, "Zanzibarish")[1] == ["/article-00004/"]
         assert search_for(page, url, "Wombatword")[1] == []  # the edited article's old text
         assert search_for(page, url, "Quokkaword")[1] == []  # the removed article
-        status, found = search_for(page, url, "therapy")
-        assert status.startswith("49 articles match")
-        assert found[0] == "/article-00004/"  # the changed article, first among equals
+        status, found = search_for(page, url, "Koalaword")
+    with browser.serving(whole.output) as url:
+        assert search_for(page, url, "Koalaword") == (status, found)
+    assert status.startswith("3 articles match") and "/article-00004/" in found
     page.close()
 
 

@@ -22,10 +22,10 @@ for 1,000 articles). So a rebuild reuses the last full index, the *base*:
 A page counts as changed when the part Pagefind indexes changed
 (`indexed_text`), not when only its links to other articles did. What the
 base read is recorded beside the page keys (`commit`, after the swap).
-Each index weighs words by its own pages, so the search page ranks each
-one's results against its own best and lists the changed articles first
-among equals; the order can differ a little from a whole index's. Only
-local builds show it.
+Two indexes score words by their own pages, so scores are not compared:
+the search page puts each changed article in the place its last text had
+in the base's order (delta.json maps one entry to the other), or first if
+its last text did not match the query. Only local builds show it.
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def start(output: Path, article_save_as: str, build: BuildState) -> Finish:
                 if not marked:
                     _delta_info(output, True, False, ids)
                     return list
-                return _delta(output, build, glob, marked, ids)
+                return _delta(output, build, glob, marked, ids, held)
     running = _Pagefind(output, glob, output / BUNDLE, build.cache)
 
     def finish() -> list[Problem]:
@@ -161,19 +161,35 @@ def _not_base(name: str) -> bool:
 
 
 def _delta(
-    output: Path, build: BuildState, glob: str, marked: list[str], replaced: list[str]
+    output: Path,
+    build: BuildState,
+    glob: str,
+    marked: list[str],
+    replaced: list[str],
+    held: dict[str, str],
 ) -> Finish:
     """Index the `marked` pages alone into pagefind/delta/."""
     site = Path(tempfile.mkdtemp(dir=build.cache, prefix="search-delta-"))
-    for name in marked:
-        (site / name).parent.mkdir(parents=True, exist_ok=True)
-        link_or_copy(output / name, site / name)
-    running = _Pagefind(site, glob, output / BUNDLE / DELTA, build.cache)
+    try:
+        for name in marked:
+            (site / name).parent.mkdir(parents=True, exist_ok=True)
+            link_or_copy(output / name, site / name)
+        running = _Pagefind(site, glob, output / BUNDLE / DELTA, build.cache)
+    except BaseException:
+        shutil.rmtree(site, ignore_errors=True)
+        raise
 
     def finish() -> list[Problem]:
-        problems = running.wait()
-        shutil.rmtree(site, ignore_errors=True)
-        return problems or _delta_info(output, True, True, replaced)
+        try:
+            problems = running.wait()
+        finally:
+            shutil.rmtree(site, ignore_errors=True)
+        if problems:
+            return problems
+        # Each changed article's entry in the delta -> its last text's entry in the base.
+        delta = entries(output / BUNDLE / DELTA)
+        moved = {delta[name]: held[name] for name in sorted(delta) if name in held}
+        return _delta_info(output, True, True, replaced, moved)
 
     return finish
 
@@ -206,11 +222,19 @@ def entries(bundle: Path) -> dict[str, str]:
     return entries
 
 
-def _delta_info(output: Path, wanted: bool, delta: bool, replaced: list[str]) -> list[Problem]:
-    """pagefind/delta.json, which the search page reads when the `search_delta` option is on."""
+def _delta_info(
+    output: Path,
+    wanted: bool,
+    delta: bool,
+    replaced: list[str],
+    moved: dict[str, str] | None = None,
+) -> list[Problem]:
+    """pagefind/delta.json, which the search page reads when the `search_delta` option is on:
+    whether there is a delta, the base's entries it replaces, and for each changed article
+    its delta entry -> its base entry (the search page lists it where its last text was)."""
     if wanted:
-        info = {"delta": delta, "replaced": replaced}
-        (output / BUNDLE / DELTA_INFO).write_text(json.dumps(info), "utf-8")
+        info = {"delta": delta, "replaced": replaced, "moved": moved or {}}
+        (output / BUNDLE / DELTA_INFO).write_text(json.dumps(info, sort_keys=True), "utf-8")
     return []
 
 
@@ -222,15 +246,24 @@ class _Pagefind:
         self.bundle = bundle
         cache.mkdir(parents=True, exist_ok=True)
         self.made = Path(tempfile.mkdtemp(dir=cache, prefix="search-index-")) / BUNDLE
-        binary = pagefind_binary()
-        command = [str(binary), "--site", str(site), "--silent", "--glob", glob]
-        command += ["--output-path", str(self.made)]
-        self.process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
+        try:
+            command = [str(pagefind_binary()), "--site", str(site), "--silent", "--glob", glob]
+            command += ["--output-path", str(self.made)]
+            self.process = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
+        except BaseException:
+            shutil.rmtree(self.made.parent, ignore_errors=True)
+            raise
 
     def wait(self) -> list[Problem]:
-        said, _ = self.process.communicate()
+        try:
+            said, _ = self.process.communicate()
+        except BaseException:
+            self.process.kill()
+            self.process.wait()
+            shutil.rmtree(self.made.parent, ignore_errors=True)
+            raise
         try:
             if self.process.returncode != 0 or not (self.made / "pagefind.js").is_file():
                 said = one_line(said) or f"exit {self.process.returncode}"

@@ -43,22 +43,19 @@ async function ask(script, query) {
   return (await pagefind.search(query)).results;
 }
 
-// Each index's scores against its own best: two indexes weigh words differently.
-const relative = (results) => results.map((r) => ({ r, rank: r.score / results[0].score }));
-
-// The whole index; after a local rebuild (data-delta), without the entries of the
-// articles changed since it was made, and with those articles from the delta index
-// (first among equals).
+// The whole index; after a local rebuild (data-delta), with each changed article
+// from the delta index in the place its last text had in the whole index, or first
+// if its last text did not match, and without the articles since removed.
 async function find(query) {
   if (!("delta" in list.dataset)) return ask("pagefind.js", query);
   const info = await (await fetch(bundle("delta.json"))).json();
   const replaced = new Set(info.replaced);
-  const found = (await ask("pagefind.js", query)).filter((r) => !replaced.has(r.id));
-  if (!info.delta) return found;
-  const added = await ask("delta/pagefind.js", query);
-  if (!found.length || !added.length) return [...added, ...found];
-  const merged = [...relative(added), ...relative(found)];
-  return merged.sort((a, b) => b.rank - a.rank).map(({ r }) => r);
+  const found = await ask("pagefind.js", query);
+  const added = info.delta ? await ask("delta/pagefind.js", query) : [];
+  const placed = new Map(added.map((r) => [info.moved[r.id], r]));
+  const first = added.filter((r) => !found.some((f) => f.id === info.moved[r.id]));
+  const kept = (f) => (placed.has(f.id) ? [placed.get(f.id)] : []);
+  return [...first, ...found.flatMap((f) => (replaced.has(f.id) ? kept(f) : [f]))];
 }
 
 async function search() {
