@@ -83,3 +83,19 @@ def test_the_inputs_digest_names_each_installed_package_and_its_version():
     listed = versions()
     for package in ("jinja2", "pelican", "markdown"):
         assert f"{package}-{metadata.version(package)}.dist-info" in listed
+
+
+def test_a_page_written_twice_keeps_the_write_pelican_keeps(tmp_path):
+    """An article saved as a listing's file (Save_as and URL) replaces the listing, as in Pelican."""
+    from sitekit.devtools.bench import generate_site
+
+    articles = generate_site(tmp_path / "content", 3)
+    text = articles[0].read_text("utf-8")
+    articles[0].write_text(
+        text.replace("Slug: ", "Save_as: archives/index.html\nURL: archives/\nSlug: ", 1), "utf-8"
+    )
+    run = run_build("--content", tmp_path / "content", output=tmp_path / "output")
+    assert run.code == 0, run.stderr
+    archives = (run.output / "archives" / "index.html").read_text("utf-8")
+    assert "<title>Back Massage Therapy (1) · " in archives
+    assert "<title>Archives" not in archives

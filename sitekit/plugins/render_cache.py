@@ -44,7 +44,7 @@ from pelican.contents import Content, Static
 from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
-from pelican.writers import Writer
+from pelican.writers import FileOverwriteFailedError, Writer
 
 from sitekit import forks, state
 from sitekit.files import link_or_copy, replace_with
@@ -278,11 +278,30 @@ class CachingWriter(Writer):
         return ""
 
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
-        """Pelican's bookkeeping of written files, without writing the pages `flush` settles."""
-        if filename not in self._ours or filename in self._written_files:
-            # Not ours, or written twice: Pelican decides (it skips or refuses a second write).
+        """Pelican's bookkeeping of written files, without writing the pages `flush` settles.
+
+        A page written twice (an article whose `Save_as` is a listing's file) follows
+        Pelican's rule: a write with `override` stays, and a second one is skipped;
+        two without it stop the build. `render` has just queued this write's page.
+        """
+        if filename not in self._ours:
             return super()._open_w(filename, encoding, override)
-        self._ours.discard(filename)
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" a second time (was previously overwritten)'
+                )
+            logger.info('Skipping "%s", not overwriting', filename)
+            self.pending.pop()
+            return io.StringIO()
+        if filename in self._written_files:
+            if not override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" as Pelican has already written to it '
+                    "previously (set `override=True` if intended)"
+                )
+            logger.info('Overwriting "%s"', filename)
+            self.pending[:-1] = [page for page in self.pending[:-1] if page.path != filename]
         if override:
             self._overridden_files.add(filename)
         self._written_files.add(filename)
