@@ -221,6 +221,7 @@ def test_a_local_rebuild_indexes_the_changed_articles_beside_the_last_index(edit
         "delta": False,
         "replaced": [],
         "moved": {},
+        "read": {},
     }
     meta = {p.name: p.stat().st_ino for p in bundle.glob("*.pf_meta")}
 
@@ -230,11 +231,18 @@ def test_a_local_rebuild_indexes_the_changed_articles_beside_the_last_index(edit
     assert {p.name: p.stat().st_ino for p in bundle.glob("*.pf_meta")} == meta
     delta = search.entries(bundle / "delta")
     assert list(delta) == ["article-00004/index.html"]
-    assert json.loads((bundle / "delta.json").read_text()) == {
+    info = json.loads((bundle / "delta.json").read_text())
+    assert info == {
         "delta": True,
         "replaced": sorted([base["article-00004/index.html"], base["article-00008/index.html"]]),
         "moved": {delta["article-00004/index.html"]: base["article-00004/index.html"]},
+        "read": {"article-00004/index.html": info["read"]["article-00004/index.html"]},
     }
+    # Built again with no change: the delta is kept as it is, not made again.
+    delta_meta = {p.name: p.stat().st_ino for p in (bundle / "delta").glob("*.pf_meta")}
+    assert run_build("--content", root / "content", output=output).code == 0
+    assert {p.name: p.stat().st_ino for p in (bundle / "delta").glob("*.pf_meta")} == delta_meta
+    assert json.loads((bundle / "delta.json").read_text()) == info
 
 
 def test_a_production_rebuild_makes_one_whole_index(edited_site):

@@ -125,7 +125,11 @@ def start(output: Path, article_save_as: str, build: BuildState) -> Finish:
                 if not marked:
                     _delta_info(output, True, False, ids)
                     return list
-                return _delta(output, build, glob, marked, ids, held)
+                read = {name: pages[name][1] for name in marked}
+                if _same_delta(build.previous, read, ids):
+                    link_tree(build.previous / BUNDLE, output / BUNDLE, _not_delta)
+                    return list
+                return _delta(output, build, glob, read, ids, held)
     running = _Pagefind(output, glob, output / BUNDLE, build.cache)
 
     def finish() -> list[Problem]:
@@ -160,18 +164,36 @@ def _not_base(name: str) -> bool:
     return name.split("/")[0] in (DELTA, DELTA_INFO) or name.endswith((".gz", ".br"))
 
 
+def _not_delta(name: str) -> bool:
+    return name.split("/")[0] not in (DELTA, DELTA_INFO) or name.endswith((".gz", ".br"))
+
+
+def _same_delta(previous: Path, read: dict[str, str], replaced: list[str]) -> bool:
+    """Whether the last output's delta holds exactly these texts and replaces these entries."""
+    try:
+        info = json.loads((previous / BUNDLE / DELTA_INFO).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (
+        info.get("delta") is True
+        and info.get("read") == read
+        and info.get("replaced") == replaced
+        and (previous / BUNDLE / DELTA / "pagefind.js").is_file()
+    )
+
+
 def _delta(
     output: Path,
     build: BuildState,
     glob: str,
-    marked: list[str],
+    read: dict[str, str],
     replaced: list[str],
     held: dict[str, str],
 ) -> Finish:
-    """Index the `marked` pages alone into pagefind/delta/."""
+    """Index the pages of `read` (page -> its indexed text) alone into pagefind/delta/."""
     site = Path(tempfile.mkdtemp(dir=build.cache, prefix="search-delta-"))
     try:
-        for name in marked:
+        for name in read:
             (site / name).parent.mkdir(parents=True, exist_ok=True)
             link_or_copy(output / name, site / name)
         running = _Pagefind(site, glob, output / BUNDLE / DELTA, build.cache)
@@ -189,7 +211,7 @@ def _delta(
         # Each changed article's entry in the delta -> its last text's entry in the base.
         delta = entries(output / BUNDLE / DELTA)
         moved = {delta[name]: held[name] for name in sorted(delta) if name in held}
-        return _delta_info(output, True, True, replaced, moved)
+        return _delta_info(output, True, True, replaced, moved, read)
 
     return finish
 
@@ -228,12 +250,14 @@ def _delta_info(
     delta: bool,
     replaced: list[str],
     moved: dict[str, str] | None = None,
+    read: dict[str, str] | None = None,
 ) -> list[Problem]:
     """pagefind/delta.json, which the search page reads when the `search_delta` option is on:
     whether there is a delta, the base's entries it replaces, and for each changed article
-    its delta entry -> its base entry (the search page lists it where its last text was)."""
+    its delta entry -> its base entry (the search page lists it where its last text was);
+    and what the delta read (page -> indexed text), so that the next build can keep it."""
     if wanted:
-        info = {"delta": delta, "replaced": replaced, "moved": moved or {}}
+        info = {"delta": delta, "replaced": replaced, "moved": moved or {}, "read": read or {}}
         (output / BUNDLE / DELTA_INFO).write_text(json.dumps(info, sort_keys=True), "utf-8")
     return []
 
