@@ -40,3 +40,15 @@ def test_reading_time_counts_the_words_of_the_text(tmp_path):
     for slug, minutes in (("long", 3), ("short", 1)):
         byline = parse_html(run.output / slug / "index.html").find("p", class_="byline")
         assert byline.get_text().endswith(f"· {minutes} min read"), byline
+
+
+def test_the_reader_counts_the_words_as_it_converts(tmp_path):
+    import copy
+
+    from pelican.settings import DEFAULT_CONFIG
+
+    from sitekit.plugins.reader import Converter
+
+    source = tmp_path / "a.md"
+    source.write_text(HEADER.format(title="A") + "One *two* three.\n\n## Four five\n", "utf-8")
+    assert Converter(copy.deepcopy(DEFAULT_CONFIG)).convert(str(source)).words == 5

@@ -1,8 +1,10 @@
 """Stage 3: the build runner, the one way every caller builds (`invoke build`, tests, bench).
 
-1. Read the settings (build.settings) and check the sources (sitekit.sources).
+1. Read the settings (build.settings).
 2. Run Pelican with our plugins in-process, into a staging folder beside the
-   output folder. Any warning or error that Pelican or a plugin logs fails the
+   output folder, while a forked process checks the sources (sitekit.sources);
+   Pelican stops before writing a page if the check found problems, and only
+   those are told. Any warning or error that Pelican or a plugin logs fails the
    build, each printed on one line, with no traceback.
 3. Run the publishing steps (sitekit.publish) on the staging folder.
 4. Swap the staging folder into place (build.staging): a failed build leaves

@@ -9,7 +9,7 @@ In this order, each switched by an option (sitekit.state.Options):
 5. write sitemap.xml from the pages actually written (sitemap; sitemap);
 6. check that every internal link of every written page and feed leads
    somewhere (links; always): a broken one is a problem that fails the build;
-   the search index is not yet in the folder, and no page links into it;
+   no page links into the search index, which Pagefind may still be writing;
 7. write .gz and .br twins of every text file, the files above included
    (precompress; precompress).
 

@@ -1,11 +1,13 @@
-"""Check every Markdown source before Pelican runs, in words an editor understands.
+"""Check every Markdown source before Pelican writes anything, in words an editor understands.
 
 Pelican skips an article with a bad date or a missing title and still reports
 success. Here every problem becomes an error that names the file and, where it
 helps, the line, and says what to do. All files are checked in one run.
 
 The metadata block is read with Python-Markdown's own patterns, so what is
-checked here is exactly what Pelican will see.
+checked here is exactly what Pelican will see. The runner runs the check in a
+forked process while Pelican reads, and stops Pelican before it writes a page
+if the check found a problem (build.SourceCheck).
 """
 
 from __future__ import annotations
