@@ -43,12 +43,10 @@ def test_reading_time_counts_the_words_of_the_text(tmp_path):
 
 
 def test_the_reader_counts_the_words_as_it_converts(tmp_path):
-    import copy
+    from sitekit.build.settings import LOCAL_SETTINGS, load_settings
+    from sitekit.plugins.reader import SiteMarkdownReader
 
-    from pelican.settings import DEFAULT_CONFIG
-
-    from sitekit.plugins.reader import Converter
-
+    settings, _ = load_settings(LOCAL_SETTINGS, tmp_path / "output", tmp_path)
     source = tmp_path / "a.md"
     source.write_text(HEADER.format(title="A") + "One *two* three.\n\n## Four five\n", "utf-8")
-    assert Converter(copy.deepcopy(DEFAULT_CONFIG)).convert(str(source)).words == 5
+    assert SiteMarkdownReader(settings).converter.convert(str(source)).words == 5
