@@ -26,6 +26,11 @@ SITEKIT = {{**SITEKIT, "precompress": False}}
 """
 
 
+def folders(output, leave_out=None):
+    found = (p.relative_to(output) for p in output.rglob("*") if p.is_dir())
+    return sorted(f for f in found if not leave_out or not f"{f}/".startswith(leave_out))
+
+
 def without_search_index(files):
     return {path: data for path, data in files.items() if path.parts[0] != "pagefind"}
 
@@ -128,6 +133,9 @@ def test_rebuild_after_an_edit_equals_a_cold_build(tmp_path, built_once, edit):
         # (test_search checks what it finds); a production build makes the index anew.
         incremental, expected = without_search_index(incremental), without_search_index(expected)
     assert differences(expected, incremental) == []
+    # No folder left over from the last build's pages (a removed article's, say).
+    search = "pagefind/" if not production else None
+    assert folders(site / "output", search) == folders(cold.output, search)
     if production:
         expected = {
             p.with_name(p.name + s)

@@ -142,8 +142,15 @@ def build(
                     **settings["JINJA_ENVIRONMENT"],
                     "bytecode_cache": FileSystemBytecodeCache(str(build_state.cache)),
                 }
-                with publish.timed(build_state, "pelican"), sources.stops_pelican():
-                    pelican.run()
+                # The last output's page folders, made beside Pelican's reading.
+                folders = staging.page_folders(render_cache.recorded_pages(build_state))
+                made = forks.start(partial(staging.make_folders, folder, folders))
+                try:
+                    with publish.timed(build_state, "pelican"), sources.stops_pelican():
+                        pelican.run()
+                finally:
+                    made.stop()  # done long before Pelican, whose makedirs would make the rest
+                staging.prune_folders(folder, folders, build_state.page_keys)
                 if not messages and not sources.problems():
                     messages += [str(p) for p in publish.run(folder, settings, build_state)]
             except Exception as error:

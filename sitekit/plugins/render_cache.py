@@ -377,6 +377,11 @@ class CachingWriter(Writer):
 POOL_MIN_PAGES = 64
 
 
+def recorded_pages(build: BuildState) -> list[str]:
+    """The pages the last good build wrote, as its manifest records them."""
+    return list(_load(build.cache / MANIFEST)) if build.previous else []
+
+
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
