@@ -128,6 +128,8 @@ class BuildState:
     early_images: Any = None
     # plugins.render_cache: page keys of this build, and how many pages were rendered or reused.
     page_keys: dict[str, Any] = field(default_factory=dict)
+    # plugins.render_cache.recorded_keys: the last good build's page keys, read once.
+    recorded_keys: dict[str, Any] | None = None
     # plugins.render_cache: what the link check needs of each page rendered
     # (sha256 of its bytes -> publish.links.Page), read while rendering.
     page_links: dict[str, Any] = field(default_factory=dict)

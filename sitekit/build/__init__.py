@@ -143,7 +143,7 @@ def build(
                     "bytecode_cache": FileSystemBytecodeCache(str(build_state.cache)),
                 }
                 # The last output's page folders, made beside Pelican's reading.
-                folders = staging.page_folders(render_cache.recorded_pages(build_state))
+                folders = staging.page_folders(render_cache.recorded_keys(build_state))
                 made = forks.start(partial(staging.make_folders, folder, folders))
                 try:
                     with publish.timed(build_state, "pelican"), sources.stops_pelican():

@@ -251,7 +251,7 @@ class CachingWriter(Writer):
         super().__init__(output_path, settings=settings)
         self.build = state.of(settings)
         self.keys = Keys(self.build.inputs)
-        self.previous = _load(self.build.cache / MANIFEST) if self.build.previous else {}
+        self.previous = recorded_keys(self.build)
         self.pending: list[_Pending] = []
         # The files of the pages `flush` settles, which Pelican must not write.
         self._ours: set[str] = set()
@@ -377,9 +377,12 @@ class CachingWriter(Writer):
 POOL_MIN_PAGES = 64
 
 
-def recorded_pages(build: BuildState) -> list[str]:
-    """The pages the last good build wrote, as its manifest records them."""
-    return list(_load(build.cache / MANIFEST)) if build.previous else []
+def recorded_keys(build: BuildState) -> dict[str, list[str]]:
+    """The last good build's manifest (page -> [key, sha256]), read once a build: the runner
+    asks for its pages before Pelican starts, and the writer for its keys."""
+    if build.recorded_keys is None:
+        build.recorded_keys = _load(build.cache / MANIFEST) if build.previous else {}
+    return build.recorded_keys
 
 
 def _digest(data: bytes) -> str:

@@ -130,7 +130,6 @@ def make_images(
     for name, job in planned.items():
         target = output / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.unlink(missing_ok=True)
         link_or_copy(cache / job.cache_name, target)
     used = {job.cache_name for job in planned.values()}
     for entry in cache.iterdir():

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
-from sitekit.files import files_below
+from sitekit.files import files_below, replace_with
 from sitekit.problems import Problem
 
 _TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9-]*(\s[^>]*)>")
@@ -239,7 +239,4 @@ def _load(cache: Path) -> dict[str, Page]:
 def _save(cache: Path, pages: dict[str, Page]) -> None:
     """Written whatever the check found: a page's links depend only on its bytes."""
     cache.parent.mkdir(parents=True, exist_ok=True)
-    partial = cache.with_name(cache.name + ".partial")
-    with partial.open("wb") as file:
-        pickle.dump(pages, file, protocol=pickle.HIGHEST_PROTOCOL)
-    partial.replace(cache)
+    replace_with(pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL), cache)
