@@ -42,6 +42,7 @@ from pathlib import Path
 
 from sitekit.files import link_or_copy, link_tree
 from sitekit.problems import Problem, one_line
+from sitekit.publish.precompress import TWIN_SUFFIXES
 from sitekit.state import BuildState
 
 BUNDLE = "pagefind"
@@ -158,14 +159,18 @@ def _link_base(output: Path, previous: Path) -> None:
     link_tree(previous / BUNDLE, output / BUNDLE, _not_base)
 
 
+def _in_delta(name: str) -> bool:
+    return name.split("/")[0] in (DELTA, DELTA_INFO)
+
+
+# Compressed twins are left out of either: publish.precompress makes them, or carries
+# over the last build's once it has checked them.
 def _not_base(name: str) -> bool:
-    """The delta and its description, and compressed twins, which publish.precompress makes
-    or carries over itself once it has checked them."""
-    return name.split("/")[0] in (DELTA, DELTA_INFO) or name.endswith((".gz", ".br"))
+    return _in_delta(name) or name.endswith(TWIN_SUFFIXES)
 
 
 def _not_delta(name: str) -> bool:
-    return name.split("/")[0] not in (DELTA, DELTA_INFO) or name.endswith((".gz", ".br"))
+    return not _in_delta(name) or name.endswith(TWIN_SUFFIXES)
 
 
 def _same_delta(previous: Path, read: dict[str, str], replaced: list[str]) -> bool:
@@ -211,7 +216,8 @@ def _delta(
         # Each changed article's entry in the delta -> its last text's entry in the base.
         delta = entries(output / BUNDLE / DELTA)
         moved = {delta[name]: held[name] for name in sorted(delta) if name in held}
-        return _delta_info(output, True, True, replaced, moved, read)
+        _delta_info(output, True, True, replaced, moved, read)
+        return []
 
     return finish
 
@@ -251,7 +257,7 @@ def _delta_info(
     replaced: list[str],
     moved: dict[str, str] | None = None,
     read: dict[str, str] | None = None,
-) -> list[Problem]:
+) -> None:
     """pagefind/delta.json, which the search page reads when the `search_delta` option is on:
     whether there is a delta, the base's entries it replaces, and for each changed article
     its delta entry -> its base entry (the search page lists it where its last text was);
@@ -259,7 +265,6 @@ def _delta_info(
     if wanted:
         info = {"delta": delta, "replaced": replaced, "moved": moved or {}, "read": read or {}}
         (output / BUNDLE / DELTA_INFO).write_text(json.dumps(info, sort_keys=True), "utf-8")
-    return []
 
 
 class _Pagefind:
