@@ -40,16 +40,27 @@ def fix(contents: list[Content]) -> None:
             content.__class__ = fixed(type(content))
 
 
+# Where each generator keeps what it read.
+ARTICLE_GROUPS = ("articles", "translations", "drafts", "drafts_translations")
+PAGE_GROUPS = (
+    "pages",
+    "translations",
+    "hidden_pages",
+    "hidden_translations",
+    "draft_pages",
+    "draft_translations",
+)
+
+
 def fix_articles(generator: Any) -> None:
     # `article_generator_finalized`: every article is read and cached by Pelican.
-    for group in ("articles", "translations", "drafts", "drafts_translations"):
+    for group in ARTICLE_GROUPS:
         fix(getattr(generator, group, []))
 
 
 def fix_pages(generator: Any) -> None:
     # `page_generator_finalized`: the same, for pages.
-    groups = ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages")
-    for group in (*groups, "draft_translations"):
+    for group in PAGE_GROUPS:
         fix(getattr(generator, group, []))
 
 
