@@ -66,6 +66,9 @@ class Options:
     # publish.search: a rebuild indexes only the changed articles, beside the last
     # full index (which the search page then also asks); off, the index is made anew.
     search_delta: bool = True
+    # publish.search: at most this many articles in each part of the index (a shard), so
+    # that Pagefind's memory stays under 250 MB; the search page asks every shard.
+    search_shard: int = 800
 
     def processes(self) -> int:
         """How many processes read and render: the `workers` option, or one per core."""

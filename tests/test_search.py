@@ -10,6 +10,7 @@ from sitekit.devtools import browser
 from sitekit.devtools.bench import generate_site
 from sitekit.publish import headers, search
 from tests.support.browser import audit
+from tests.support.build import ROOT as PROJECT
 from tests.support.build import run_build
 from tests.support.pages import (
     PRODUCTION_URL,
@@ -206,15 +207,58 @@ def edited_site(tmp_path):
     return tmp_path, articles
 
 
+def sharded(root, size=20):
+    """Settings that split the index into shards of at most `size` articles (50 make 3)."""
+    settings = root / "sharded.py"
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(PROJECT)!r})\nfrom pelicanconf import *\n"
+        f"SITEKIT = {{**SITEKIT, 'search_shard': {size}}}\n",
+        "utf-8",
+    )
+    return ("--settings", settings)
+
+
+def test_articles_are_dealt_in_turn_to_as_few_shards_as_hold_them():
+    pages = [f"a{n:02d}" for n in range(50)]
+    assert search.shards(pages, 800) == [pages]
+    dealt = search.shards(pages, 20)
+    assert [len(shard) for shard in dealt] == [17, 17, 16]
+    assert dealt[1][:3] == ["a01", "a04", "a07"]
+    assert sorted(page for shard in dealt for page in shard) == pages
+    assert search.shards([], 20) == [[]]
+
+
+def test_a_large_index_is_made_in_shards_that_load_no_code_of_their_own(edited_site):
+    root, _ = edited_site
+    bundle = root / "output" / "pagefind"
+    assert run_build("--content", root / "content", *sharded(root), output=bundle.parent).code == 0
+    assert json.loads((bundle / "shards.json").read_text()) == ["shard-2/", "shard-3/"]
+    assert len(search.entries(bundle)) == 50  # every article, in one shard or another
+    for shard in ("", "shard-2/", "shard-3/"):
+        assert len(search.entries(bundle / shard)) >= 16
+    assert {p.name for p in (bundle / "shard-2").iterdir() if p.is_file()} == {
+        "pagefind-entry.json",
+        next(p.name for p in (bundle / "shard-2").glob("*.pf_meta")),
+    }
+
+
+def base_meta(bundle):
+    """The inode of each shard's meta file in the whole index (not the delta's)."""
+    metas = [*bundle.glob("*.pf_meta"), *bundle.glob("shard-*/*.pf_meta")]
+    return {p.name: p.stat().st_ino for p in metas}
+
+
 def edit_and_remove(articles):
     articles[3].write_text(articles[3].read_text("utf-8").replace("Wombatword", "Zanzibarish"))
     articles[7].unlink()
 
 
-def test_a_local_rebuild_indexes_the_changed_articles_beside_the_last_index(edited_site):
+@pytest.mark.parametrize("shards", [1, 3])
+def test_a_local_rebuild_indexes_the_changed_articles_beside_the_last_index(edited_site, shards):
     root, articles = edited_site
     output, bundle = root / "output", root / "output" / "pagefind"
-    assert run_build("--content", root / "content", output=output).code == 0
+    settings = sharded(root) if shards > 1 else ()
+    assert run_build("--content", root / "content", *settings, output=output).code == 0
     base = search.entries(bundle)
     assert len(base) == 50
     assert json.loads((bundle / "delta.json").read_text()) == {
@@ -223,12 +267,13 @@ def test_a_local_rebuild_indexes_the_changed_articles_beside_the_last_index(edit
         "moved": {},
         "read": {},
     }
-    meta = {p.name: p.stat().st_ino for p in bundle.glob("*.pf_meta")}
+    meta = base_meta(bundle)
+    assert len(meta) == shards
 
     edit_and_remove(articles)
-    assert run_build("--content", root / "content", output=output).code == 0
+    assert run_build("--content", root / "content", *settings, output=output).code == 0
     # The last index is linked as it was, and the edited article alone is indexed anew.
-    assert {p.name: p.stat().st_ino for p in bundle.glob("*.pf_meta")} == meta
+    assert base_meta(bundle) == meta
     delta = search.entries(bundle / "delta")
     assert list(delta) == ["article-00004/index.html"]
     info = json.loads((bundle / "delta.json").read_text())
@@ -240,7 +285,7 @@ def test_a_local_rebuild_indexes_the_changed_articles_beside_the_last_index(edit
     }
     # Built again with no change: the delta is kept as it is, not made again.
     delta_meta = {p.name: p.stat().st_ino for p in (bundle / "delta").glob("*.pf_meta")}
-    assert run_build("--content", root / "content", output=output).code == 0
+    assert run_build("--content", root / "content", *settings, output=output).code == 0
     assert {p.name: p.stat().st_ino for p in (bundle / "delta").glob("*.pf_meta")} == delta_meta
     assert json.loads((bundle / "delta.json").read_text()) == info
 
@@ -258,14 +303,19 @@ def test_a_production_rebuild_makes_one_whole_index(edited_site):
 
 
 @pytest.mark.browser
-def test_search_after_a_local_rebuild_finds_the_new_text_and_not_the_old(edited_site, chromium):
+@pytest.mark.parametrize("shards", [1, 3])
+def test_search_after_a_local_rebuild_finds_the_new_text_and_not_the_old(
+    edited_site, chromium, shards
+):
     root, articles = edited_site
     output = root / "output"
-    assert run_build("--content", root / "content", output=output).code == 0
+    settings = sharded(root) if shards > 1 else ()
+    assert run_build("--content", root / "content", *settings, output=output).code == 0
+    assert len(json.loads((output / "pagefind" / "shards.json").read_text())) == shards - 1
     edit_and_remove(articles)
-    assert run_build("--content", root / "content", output=output).code == 0
+    assert run_build("--content", root / "content", *settings, output=output).code == 0
     assert (output / "pagefind" / "delta" / "pagefind.js").is_file()  # the path under test
-    # The same sources built cold: one whole index, to compare the order with.
+    # The same sources built cold, in one index: the order to compare with.
     whole = run_build("--content", root / "content", output=root / "whole")
     assert whole.code == 0, whole.stderr
     page = chromium.new_page()

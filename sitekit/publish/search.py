@@ -7,7 +7,15 @@ articles, without the parts marked `data-pagefind-ignore`. The search page's
 script (theme/static/search.js) loads the index in the reader's browser; no
 other page loads anything.
 
-Pagefind has no incremental mode: it reads every article each time (1.2 s
+A large site's index is made in shards of at most `search_shard` articles
+(800), each by a Pagefind run of its own, as many at a time as the build has
+processes: Pagefind keeps about a quarter of a megabyte for each page it reads,
+so one run over 5,000 articles took 1.3 GB. pagefind/ holds the first shard,
+pagefind/shard-2/ and on the others, listed in pagefind/shards.json; the
+search page merges them into the first (Pagefind's `mergeIndex`), which loads
+Pagefind's code and WebAssembly once for all of them.
+
+Pagefind has no incremental mode: it reads every article each time (1.0 s
 for 1,000 articles). So a rebuild reuses the last full index, the *base*:
 
 - every indexed page as the base read it: the base is linked as it is;
@@ -38,6 +46,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sitekit.files import link_or_copy, link_tree
@@ -48,6 +57,11 @@ from sitekit.state import BuildState
 BUNDLE = "pagefind"
 DELTA = "delta"
 DELTA_INFO = "delta.json"
+# The shards past the first (publish.search.shards), listed for the search page.
+SHARDS = "shards.json"
+SHARD = "shard-"
+# What a page name may not hold to be listed in a glob.
+_GLOB_SIGNS = set("{}[]*?,\\")
 # Below BuildState.cache: each page the base index read -> [sha256 of its bytes, of its
 # indexed text] (publish.search.indexed_text).
 BASE_RECORD = "search-base.json"
@@ -131,7 +145,8 @@ def start(output: Path, article_save_as: str, build: BuildState) -> Finish:
                     link_tree(build.previous / BUNDLE, output / BUNDLE, _not_delta)
                     return list
                 return _delta(output, build, glob, read, ids, held)
-    running = _Pagefind(output, glob, output / BUNDLE, build.cache)
+    marked = sorted(name for name, (_, text) in pages.items() if text)
+    running = _Shards(output, glob, marked, build)
 
     def finish() -> list[Problem]:
         problems = running.wait()
@@ -141,6 +156,24 @@ def start(output: Path, article_save_as: str, build: BuildState) -> Finish:
         return problems
 
     return finish
+
+
+def shards(pages: list[str], size: int) -> list[list[str]]:
+    """The pages dealt out in turn to as few shards as hold at most `size` pages each.
+
+    Pagefind holds what it read of every page until it writes the index, about
+    a quarter of a megabyte a page: 1.3 GB for 5,000 articles. Each shard is a
+    Pagefind run of its own, so it needs only its share, and shards run on every
+    core. Dealt in turn, each shard holds a like mix of articles, so that the
+    scores of its results compare with the others'.
+    """
+    count = max(1, -(-len(pages) // max(1, size)))
+    return [pages[n::count] for n in range(count)]
+
+
+def shard_folder(number: int) -> str:
+    """Where shard `number` (from 1) is, below pagefind/: the first is pagefind/ itself."""
+    return "" if number == 1 else f"{SHARD}{number}/"
 
 
 def _base(build: BuildState) -> dict[str, list[str]] | None:
@@ -226,7 +259,7 @@ def _entries(build: BuildState) -> dict[str, str]:
     """`entries` of the base index in the last output, kept with the name of its meta file."""
     assert build.previous is not None
     bundle = build.previous / BUNDLE
-    meta = sorted(p.name for p in bundle.glob("*.pf_meta"))
+    meta = [str(p.relative_to(bundle)) for p in _in_shards(bundle, "*.pf_meta")]
     kept = build.cache / ENTRIES
     try:
         remembered = json.loads(kept.read_text("utf-8"))
@@ -240,14 +273,20 @@ def _entries(build: BuildState) -> dict[str, str]:
 
 
 def entries(bundle: Path) -> dict[str, str]:
-    """The base index's entry for each page it holds: page -> fragment id (en_017cc4c)."""
+    """The entry for each page the index in `bundle` holds, in any of its shards:
+    page -> fragment id (en_017cc4c)."""
     entries = {}
-    for fragment in (bundle / "fragment").glob("*.pf_fragment"):
+    for fragment in _in_shards(bundle, "fragment/*.pf_fragment"):
         data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
         url = json.loads(data)["url"]
         name = url.lstrip("/") + ("index.html" if url.endswith("/") else "")
         entries[name] = fragment.name.removesuffix(".pf_fragment")
     return entries
+
+
+def _in_shards(bundle: Path, pattern: str) -> list[Path]:
+    """The files `pattern` matches in each shard of the index in `bundle`."""
+    return sorted(bundle.glob(pattern)) + sorted(bundle.glob(f"{SHARD}*/{pattern}"))
 
 
 def _delta_info(
@@ -268,8 +307,8 @@ def _delta_info(
 
 
 class _Pagefind:
-    """Pagefind's own binary (pagefind[bin]), indexing `site` into a folder of the cache;
-    `wait` moves the index to `bundle`."""
+    """Pagefind's own binary (pagefind[bin]), indexing the pages of `site` that `glob` matches
+    into a folder of the cache; `wait` moves the index to `bundle`."""
 
     def __init__(self, site: Path, glob: str, bundle: Path, cache: Path) -> None:
         self.bundle = bundle
@@ -285,27 +324,82 @@ class _Pagefind:
             shutil.rmtree(self.made.parent, ignore_errors=True)
             raise
 
-    def wait(self) -> list[Problem]:
+    def wait(self, place: bool = True) -> list[Problem]:
+        """Wait for Pagefind; then move its index into place, unless `place` is off
+        (`place_index` does it later)."""
         try:
             said, _ = self.process.communicate()
         except BaseException:
             self.process.kill()
             self.process.wait()
-            shutil.rmtree(self.made.parent, ignore_errors=True)
+            self.discard()
             raise
-        try:
-            if self.process.returncode != 0 or not (self.made / "pagefind.js").is_file():
-                said = one_line(said) or f"exit {self.process.returncode}"
-                return [
-                    Problem("the search index", None, f"Pagefind could not index the site: {said}")
-                ]
-            # Pagefind's ready-made interfaces: the search page has its own markup and JS.
-            for unused in self.made.glob("pagefind-*ui.*"):
+        if self.process.returncode != 0 or not (self.made / "pagefind.js").is_file():
+            self.discard()
+            said = one_line(said) or f"exit {self.process.returncode}"
+            return [Problem("the search index", None, f"Pagefind could not index the site: {said}")]
+        # Pagefind's ready-made interfaces: the search page has its own markup and JS.
+        for unused in self.made.glob("pagefind-*ui.*"):
+            unused.unlink()
+        if self.bundle.name.startswith(SHARD):
+            # A shard is merged into the first, whose code and WebAssembly run it.
+            for unused in (*self.made.glob("*.js"), *self.made.glob("wasm.*")):
                 unused.unlink()
+        if place:
+            self.place_index()
+        return []
+
+    def place_index(self) -> None:
+        try:
             shutil.move(self.made, self.bundle)
-            return []
         finally:
-            shutil.rmtree(self.made.parent, ignore_errors=True)
+            self.discard()
+
+    def discard(self) -> None:
+        shutil.rmtree(self.made.parent, ignore_errors=True)
+
+
+class _Shards:
+    """A whole index made anew: Pagefind run once per shard (`shards`), as many at a time as
+    the build has processes; `wait` puts them all in place, and lists the shards past the
+    first in pagefind/shards.json, which the search page merges into the first."""
+
+    def __init__(self, output: Path, glob: str, marked: list[str], build: BuildState) -> None:
+        groups = shards(marked, build.options.search_shard)
+        # One shard reads every page the glob matches, as Pagefind alone would. Several
+        # name their pages, unless a name could not be written in a glob.
+        if len(groups) == 1 or any(_GLOB_SIGNS & set(name) for name in marked):
+            groups = [[]]
+        self.output = output
+        self.folders = [shard_folder(n) for n in range(1, len(groups) + 1)]
+        globs = ["{" + ",".join(group) + "}" if group else glob for group in groups]
+        bundle = output / BUNDLE
+
+        def index(n: int) -> tuple[_Pagefind, list[Problem]]:
+            running = _Pagefind(output, globs[n], bundle / self.folders[n], build.cache)
+            return running, running.wait(place=False)
+
+        self.pool = ThreadPoolExecutor(max(1, min(build.options.processes(), len(groups))))
+        self.runs = [self.pool.submit(index, n) for n in range(len(groups))]
+
+    def wait(self) -> list[Problem]:
+        self.pool.shutdown()  # every run has ended
+        done = [run.result() for run in self.runs if run.exception() is None]
+        for run in self.runs:
+            if (error := run.exception()) is not None:
+                for running, _ in done:
+                    running.discard()
+                raise error
+        problems = [problem for _, said in done for problem in said]
+        for running, _ in done:
+            if problems:
+                running.discard()
+            else:
+                running.place_index()  # the first shard first: the others go inside it
+        if not problems:
+            shards = [folder for folder in self.folders if folder]
+            (self.output / BUNDLE / SHARDS).write_text(json.dumps(shards), "utf-8")
+        return problems[:1]
 
 
 def pagefind_binary() -> Path:

@@ -37,9 +37,16 @@ function entry(result) {
 // This file lives in theme/, one folder below the site's root, which may be a path (/blog/).
 const bundle = (path) => new URL(`../pagefind/${path}`, import.meta.url).href;
 
-async function ask(script, query) {
-  const pagefind = await import(bundle(script));
-  await pagefind.options({ baseUrl: new URL("../", import.meta.url).pathname });
+// An index in `folder`: a whole one has the shards past its first listed in
+// shards.json, and merges them into the first (Pagefind loads its code once).
+async function ask(folder, query) {
+  const [pagefind, shards] = await Promise.all([
+    import(bundle(`${folder}pagefind.js`)),
+    folder ? [] : fetch(bundle("shards.json")).then((response) => response.json()),
+  ]);
+  const baseUrl = new URL("../", import.meta.url).pathname;
+  await pagefind.options({ baseUrl });
+  await Promise.all(shards.map((shard) => pagefind.mergeIndex(bundle(shard), { baseUrl })));
   return (await pagefind.search(query)).results;
 }
 
@@ -47,11 +54,11 @@ async function ask(script, query) {
 // from the delta index in the place its last text had in the whole index, or first
 // if its last text did not match, and without the articles since removed.
 async function find(query) {
-  if (!("delta" in list.dataset)) return ask("pagefind.js", query);
+  if (!("delta" in list.dataset)) return ask("", query);
   const info = await (await fetch(bundle("delta.json"))).json();
   const replaced = new Set(info.replaced);
-  const found = await ask("pagefind.js", query);
-  const added = info.delta ? await ask("delta/pagefind.js", query) : [];
+  const found = await ask("", query);
+  const added = info.delta ? await ask("delta/", query) : [];
   const placed = new Map(added.map((r) => [info.moved[r.id], r]));
   const first = added.filter((r) => !found.some((f) => f.id === info.moved[r.id]));
   const kept = (f) => (placed.has(f.id) ? [placed.get(f.id)] : []);
