@@ -34,12 +34,14 @@ def replace_with(data: bytes, target: Path) -> None:
 def files_below(folder: Path) -> set[str]:
     """Every file below `folder`, as /-separated paths relative to it.
 
-    os.walk rather than Path.rglob: a third of the time on 3,000 files.
+    os.walk rather than Path.rglob: a third of the time on 3,000 files; and each
+    folder's path cut from the one os.walk joins, not worked out by relpath.
     """
+    root = os.path.join(folder, "")
     files = set()
-    for parent, _, names in os.walk(folder):
-        relative = os.path.relpath(parent, folder)
-        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+    for parent, _, names in os.walk(root):
+        relative = parent[len(root) :]
+        prefix = relative.replace(os.sep, "/") + "/" if relative else ""
         files.update(prefix + name for name in names)
     return files
 

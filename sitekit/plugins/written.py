@@ -40,8 +40,11 @@ def newest_date(
 def record(path: str, context: dict[str, Any]) -> None:
     # `content_written`: once per file, reused pages included.
     build = state.of(context)
-    # Pelican gives `path` as abspath(OUTPUT_PATH + name); resolve() would cost a realpath a page.
-    name = Path(os.path.relpath(path, os.path.abspath(context["OUTPUT_PATH"]))).as_posix()
+    # Pelican gives `path` as abspath(OUTPUT_PATH + name): the name is what follows the
+    # folder (resolve() would cost a realpath a page, relpath two abspaths).
+    folder = os.path.join(os.path.abspath(context["OUTPUT_PATH"]), "")
+    name = path.removeprefix(folder) if path.startswith(folder) else os.path.relpath(path, folder)
+    name = name.replace(os.sep, "/")
     build.written[name] = newest_date(context, build.newest_listed)
     # An article's page, or a page of content/pages/ (listings have neither).
     source = context.get("article") or context.get("page")
