@@ -215,6 +215,12 @@ SHADES = 64
 ACCENT_INDEX = 2 * SHADES
 
 
+@cache
+def card_font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """Pillow's TrueType face at `size`, loaded once a process (a tenth of a card's time)."""
+    return ImageFont.load_default(size=size)
+
+
 def draw_card(
     title: str, site_name: str, background: str, text: str, accent: str, muted: str
 ) -> bytes:
@@ -230,11 +236,11 @@ def draw_card(
     draw = ImageDraw.Draw(coverage)
     margin = 96
     size = 76
-    font = ImageFont.load_default(size=size)
+    font = card_font(size)
     lines = wrap(title, font, width - 2 * margin)
     while len(lines) > 4 and size > 40:
         size -= 8
-        font = ImageFont.load_default(size=size)
+        font = card_font(size)
         lines = wrap(title, font, width - 2 * margin)
     y = margin
     for line in lines[:5]:
@@ -242,7 +248,7 @@ def draw_card(
         y += round(size * 1.25)
     # The title never reaches this line (at most four lines at 76 px, or five at 40 px).
     footer = height - margin - 40
-    draw.text((margin, footer), site_name, font=ImageFont.load_default(size=40), fill=255)
+    draw.text((margin, footer), site_name, font=card_font(40), fill=255)
     card = Image.new("P", CARD_SIZE, 0)
     card.putpalette(
         ramp(background, text, SHADES)
