@@ -345,3 +345,33 @@ def test_a_failing_pagefind_is_one_line_and_leaves_the_output_as_it_was(small_si
         "error: the search index: Pagefind could not index the site: Error: out of memory"
     )
     assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
+
+
+def test_a_failing_shard_is_one_line_and_leaves_no_index_behind(edited_site):
+    root, articles = edited_site
+    output = root / "output"
+    assert run_build("--content", root / "content", *sharded(root), output=output).code == 0
+    before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    # The second shard's run fails (it reads article 2); the first and third succeed.
+    fake = root / "pagefind"
+    fake.write_text(
+        '#!/bin/sh\ncase "$*" in *article-00002/*) echo "Error: out of memory" >&2; exit 3;; esac\n'
+        f'exec {search.pagefind_binary()} "$@"\n',
+        "utf-8",
+    )
+    fake.chmod(0o755)
+    for article in articles[40:46]:  # past a tenth of the articles: the index is made anew
+        article.unlink()
+    run = run_build(
+        "--content",
+        root / "content",
+        *sharded(root),
+        output=output,
+        env={"PAGEFIND_BINARY_PATH": str(fake)},
+    )
+    assert run.code == 1
+    assert run.stderr.splitlines()[0] == (
+        "error: the search index: Pagefind could not index the site: Error: out of memory"
+    )
+    assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
+    assert not list(root.glob(".output.cache/*/search-index-*"))

@@ -46,7 +46,6 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sitekit.files import link_or_copy, link_tree
@@ -330,9 +329,7 @@ class _Pagefind:
         try:
             said, _ = self.process.communicate()
         except BaseException:
-            self.process.kill()
-            self.process.wait()
-            self.discard()
+            self.stop()
             raise
         if self.process.returncode != 0 or not (self.made / "pagefind.js").is_file():
             self.discard()
@@ -341,10 +338,6 @@ class _Pagefind:
         # Pagefind's ready-made interfaces: the search page has its own markup and JS.
         for unused in self.made.glob("pagefind-*ui.*"):
             unused.unlink()
-        if self.bundle.name.startswith(SHARD):
-            # A shard is merged into the first, whose code and WebAssembly run it.
-            for unused in (*self.made.glob("*.js"), *self.made.glob("wasm.*")):
-                unused.unlink()
         if place:
             self.place_index()
         return []
@@ -355,13 +348,21 @@ class _Pagefind:
         finally:
             self.discard()
 
+    def stop(self) -> None:
+        """Kill Pagefind if it is still at work, and remove what it made."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.discard()
+
     def discard(self) -> None:
         shutil.rmtree(self.made.parent, ignore_errors=True)
 
 
 class _Shards:
     """A whole index made anew: Pagefind run once per shard (`shards`), as many at a time as
-    the build has processes; `wait` puts them all in place, and lists the shards past the
+    the build has processes; `wait` starts each next one as one ends (no thread: the build
+    forks while Pagefind runs), puts them all in place, and lists the shards past the
     first in pagefind/shards.json, which the search page merges into the first."""
 
     def __init__(self, output: Path, glob: str, marked: list[str], build: BuildState) -> None:
@@ -370,36 +371,44 @@ class _Shards:
         # name their pages, unless a name could not be written in a glob.
         if len(groups) == 1 or any(_GLOB_SIGNS & set(name) for name in marked):
             groups = [[]]
-        self.output = output
+        self.output, self.cache = output, build.cache
         self.folders = [shard_folder(n) for n in range(1, len(groups) + 1)]
-        globs = ["{" + ",".join(group) + "}" if group else glob for group in groups]
-        bundle = output / BUNDLE
+        self.waiting = [
+            ("{" + ",".join(group) + "}" if group else glob, output / BUNDLE / folder)
+            for group, folder in zip(groups, self.folders, strict=True)
+        ]
+        self.running: list[_Pagefind] = []
+        self._start(build.options.processes())
 
-        def index(n: int) -> tuple[_Pagefind, list[Problem]]:
-            running = _Pagefind(output, globs[n], bundle / self.folders[n], build.cache)
-            return running, running.wait(place=False)
-
-        self.pool = ThreadPoolExecutor(max(1, min(build.options.processes(), len(groups))))
-        self.runs = [self.pool.submit(index, n) for n in range(len(groups))]
+    def _start(self, count: int) -> None:
+        try:
+            for glob, bundle in self.waiting[:count]:
+                self.running.append(_Pagefind(self.output, glob, bundle, self.cache))
+        except BaseException:
+            for shard in self.running:
+                shard.stop()
+            raise
+        del self.waiting[:count]
 
     def wait(self) -> list[Problem]:
-        self.pool.shutdown()  # every run has ended
-        done = [run.result() for run in self.runs if run.exception() is None]
-        for run in self.runs:
-            if (error := run.exception()) is not None:
-                for running, _ in done:
-                    running.discard()
-                raise error
-        problems = [problem for _, said in done for problem in said]
-        for running, _ in done:
-            if problems:
-                running.discard()
-            else:
-                running.place_index()  # the first shard first: the others go inside it
-        if not problems:
+        ended: list[_Pagefind] = []
+        try:
+            while self.running:  # shards are alike: the oldest run ends first
+                ended.append(self.running.pop(0))
+                if problems := ended[-1].wait(place=False):
+                    return problems
+                self._start(1)
+            for number, shard in enumerate(ended):
+                if number:  # merged into the first, whose code and WebAssembly run it
+                    for unused in (*shard.made.glob("*.js"), *shard.made.glob("wasm.*")):
+                        unused.unlink()
+                shard.place_index()  # the first shard first: the others go inside it
             shards = [folder for folder in self.folders if folder]
             (self.output / BUNDLE / SHARDS).write_text(json.dumps(shards), "utf-8")
-        return problems[:1]
+            return []
+        finally:
+            for shard in (*self.running, *ended):
+                shard.stop()
 
 
 def pagefind_binary() -> Path:
