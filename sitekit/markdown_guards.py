@@ -65,9 +65,7 @@ class GuardedPattern:
         return getattr(self.compiled, name)
 
 
-def guarded_test(
-    test: Callable[[Any, str], bool], needles: str
-) -> Callable[[Any, str], bool]:
+def guarded_test(test: Callable[[Any, str], bool], needles: str) -> Callable[[Any, str], bool]:
     def guarded(parent: Any, block: str) -> bool:
         return holds(block, needles) and test(parent, block)
 
@@ -75,7 +73,7 @@ def guarded_test(
 
 
 class GuardsExtension(Extension):
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+    def extendMarkdown(self, md: Markdown) -> None:
         # Listed after the extensions it guards, whose processors are registered by now.
         for name, needles in BLOCK_NEEDLES.items():
             if name in md.parser.blockprocessors:
@@ -87,5 +85,5 @@ class GuardsExtension(Extension):
                 pattern.compiled_re = GuardedPattern(pattern.compiled_re, needles)  # type: ignore[assignment]
 
 
-def makeExtension(**kwargs: Any) -> GuardsExtension:  # noqa: N802 (Python-Markdown's name)
+def makeExtension(**kwargs: Any) -> GuardsExtension:
     return GuardsExtension(**kwargs)

@@ -28,7 +28,9 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -181,8 +183,29 @@ def use_reader(pelican_readers: Any) -> None:
         pelican_readers.reader_classes[extension] = SiteMarkdownReader
 
 
+def _stamp_once(generator: Any) -> None:
+    """Hash each source file once a build, not four times.
+
+    Pelican's content cache (CHECK_MODIFIED_METHOD = "sha256") hashes a file when
+    the generator and the reader each look it up and each store it, by absolute path.
+    """
+    hashed: dict[str, Any] = {}
+    for cacher in (generator, generator.readers):
+        stamp = getattr(cacher, "_filestamp_func", None)
+        if stamp is not None:
+            cacher._filestamp_func = partial(_remembered, hashed, stamp)
+
+
+def _remembered(hashed: dict[str, Any], stamp: Callable[[str], Any], filename: str) -> Any:
+    path = os.path.abspath(filename)
+    if path not in hashed:
+        hashed[path] = stamp(path)
+    return hashed[path]
+
+
 def _prefetch(generator: Any, kind: str) -> None:
     """Convert the files the generator is about to read: the list generate_context reads."""
+    _stamp_once(generator)
     reader = generator.readers.readers.get("md")
     if not isinstance(reader, SiteMarkdownReader):
         return
