@@ -141,6 +141,8 @@ def build(
                 settings["JINJA_ENVIRONMENT"] = {
                     **settings["JINJA_ENVIRONMENT"],
                     "bytecode_cache": FileSystemBytecodeCache(str(build_state.cache)),
+                    # No template changes while a build runs: skip the check of its file each use.
+                    "auto_reload": False,
                 }
                 # The last output's page folders, made beside Pelican's reading.
                 folders = staging.page_folders(render_cache.recorded_keys(build_state))
