@@ -127,10 +127,10 @@ class SiteMarkdownReader(readers.MarkdownReader):
 
     def prefetch(self, paths: list[str]) -> None:
         """Convert these files in a pool of forked processes, ahead of `read`."""
-        count = min(state.of(self.settings).options.processes(), len(paths) // CHUNK)
+        build = state.of(self.settings)
+        count = min(build.options.processes(), len(paths) // CHUNK)
         if count < 2 or len(paths) < POOL_MIN_FILES:
             return
-        build = state.of(self.settings)
         build.processes["read"] = count
         build.progress.stage("reading", len(paths))
         global _worker_converter
