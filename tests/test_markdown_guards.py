@@ -33,8 +33,7 @@ TRICKY = [
 
 
 def convert(text: str, extensions: list[str]) -> str:
-    settings = dict(pelicanconf.MARKDOWN)
-    return Markdown(**{**settings, "extensions": extensions}).convert(text)
+    return Markdown(**{**pelicanconf.MARKDOWN, "extensions": extensions}).convert(text)
 
 
 @pytest.mark.parametrize(
