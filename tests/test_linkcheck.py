@@ -1,5 +1,6 @@
 """Links are checked by the build itself: a broken one fails it, with the file and line it is written on."""
 
+import pickle
 import shutil
 
 import pytest
@@ -122,6 +123,17 @@ def test_text_that_only_looks_like_a_link_is_not_one():
     )
     assert page.links == ("/y/?a=1&b=2",)
     assert page.ids == {"top"}
+
+
+def test_pages_share_one_string_for_each_link():
+    """Pages mostly repeat the same links: the pages held in memory, sent back by the
+    rendering processes and pickled for the next check keep one string for each."""
+    links = "".join(f'<a href="/tag/topic-{n:02d}/" id="t{n}">t</a>' for n in range(40))
+    first, second = read_html(f"<p>{links}</p>"), read_html(f"<div>{links}</div>")
+    assert first.links == second.links
+    assert all(a is b for a, b in zip(first.links, second.links, strict=True))
+    cached = pickle.dumps({"1": first, "2": second})
+    assert len(cached) < len(pickle.dumps(first)) + 200
 
 
 def test_prefixed_site_address_is_enforced(tmp_path):

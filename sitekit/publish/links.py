@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import pickle
 import re
+import sys
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Callable
@@ -51,18 +52,22 @@ class Page:
 
 
 def read_html(text: str) -> Page:
+    """The links and ids of a page. Each is interned: pages mostly repeat the same links
+    (174,000 links on 8,000 pages, 8,000 of them different, at 5,000 articles), so the
+    pages held for the check, sent back by the rendering processes and kept in the
+    check's cache share one string for each."""
     links, ids = [], set()
     for tag in _TAG.finditer(text):
         attributes = tag.group(1)
         if "=" not in attributes:
             continue
         for name, *values in _ATTRIBUTE.findall(attributes):
-            value = html.unescape(next((v for v in values if v), ""))
+            value = sys.intern(html.unescape(next((v for v in values if v), "")))
             name = name.lower()
             if name == "id":
                 ids.add(value)
             elif name == "srcset":
-                links += [c.split()[0] for c in value.split(",") if c.strip()]
+                links += [sys.intern(c.split()[0]) for c in value.split(",") if c.strip()]
             else:
                 links.append(value)
     return Page(tuple(links), frozenset(ids))
