@@ -136,6 +136,9 @@ class BuildState:
     # plugins.render_cache: what the link check needs of each page rendered
     # (sha256 of its bytes -> publish.links.Page), read while rendering.
     page_links: dict[str, Any] = field(default_factory=dict)
+    # plugins.render_cache: the same for the search index (sha256 of a page's bytes ->
+    # publish.search.indexed_text).
+    page_texts: dict[str, str] = field(default_factory=dict)
     # publish.search: what the full index in the output read (page -> [sha256 of the
     # page, of its indexed text]), for `commit`.
     search_base: dict[str, list[str]] | None = None

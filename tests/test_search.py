@@ -1,5 +1,6 @@
 """Search: a plain form on every page, one page that runs a script, an index of published articles only."""
 
+import hashlib
 import json
 import re
 import shutil
@@ -269,6 +270,15 @@ def test_a_local_rebuild_indexes_the_changed_articles_beside_the_last_index(edit
     }
     meta = base_meta(bundle)
     assert len(meta) == shards
+    # What the index read of each article, as rendering saw it, is what the page holds.
+    (record,) = (root / ".output.cache").glob(f"*/{search.BASE_RECORD}")
+    read = json.loads(record.read_text())
+    assert base.keys() <= read.keys()
+    assert read == {
+        name: [hashlib.sha256(data).hexdigest(), search.indexed_text(data)]
+        for name in read
+        for data in [(output / name).read_bytes()]
+    }
 
     edit_and_remove(articles)
     assert run_build("--content", root / "content", *settings, output=output).code == 0
@@ -283,6 +293,8 @@ def test_a_local_rebuild_indexes_the_changed_articles_beside_the_last_index(edit
         "moved": {delta["article-00004/index.html"]: base["article-00004/index.html"]},
         "read": {"article-00004/index.html": info["read"]["article-00004/index.html"]},
     }
+    edited = (output / "article-00004/index.html").read_bytes()
+    assert info["read"]["article-00004/index.html"] == search.indexed_text(edited)
     # Built again with no change: the delta is kept as it is, not made again.
     delta_meta = {p.name: p.stat().st_ino for p in (bundle / "delta").glob("*.pf_meta")}
     assert run_build("--content", root / "content", *settings, output=output).code == 0

@@ -50,6 +50,7 @@ from sitekit import forks, state
 from sitekit.files import link_or_copy, replace_with
 from sitekit.publish.links import Page as Links
 from sitekit.publish.links import read_html
+from sitekit.publish.search import indexed_text
 from sitekit.state import BuildState
 
 logger = logging.getLogger(__name__)
@@ -328,22 +329,25 @@ class CachingWriter(Writer):
         finally:
             for child in children:
                 child.stop()
-        for name, key, digest, links in results:
+        for name, key, digest, read in results:
             self.build.page_keys[name] = [key, digest]
-            if links is None:
+            if read is None:
                 self.build.reused += 1
             else:
                 self.build.rendered_pages.append(name)
-                self.build.page_links[digest] = links
+                self.build.page_links[digest], self.build.page_texts[digest] = read
 
     def _settle(
         self, pages: list[_Pending], done: Callable[[], None] = lambda: None
-    ) -> list[tuple[str, str, str, Links | None]]:
-        """Each page's name, key, digest, and links (None for a page reused as it was).
+    ) -> list[tuple[str, str, str, tuple[Links, str] | None]]:
+        """Each page's name, key, digest, and what was read of it (None for a page reused
+        as it was).
 
         A reused page is linked from the last output; a new one is rendered and
-        written, and its links read here, where the text is at hand, for the
-        link check (publish.links).
+        written, and read here, where the text is at hand: its links for the link
+        check (publish.links), and the digest of what Pagefind indexes of it
+        (publish.search), which would otherwise read every article again before
+        starting Pagefind.
         """
         results = []
         for page in pages:
@@ -357,7 +361,7 @@ class CachingWriter(Writer):
             text = page.template.render(page.localcontext)
             data = text.encode("utf-8")
             replace_with(data, Path(page.path))
-            results.append((page.name, key, _digest(data), read_html(text)))
+            results.append((page.name, key, _digest(data), (read_html(text), indexed_text(data))))
         return results
 
     def _reused(self, name: str, key: str) -> str | None:

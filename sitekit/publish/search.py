@@ -88,6 +88,8 @@ def indexed_text(data: bytes) -> str:
     The rest of an article's page (its neighbours, its related articles) changes
     with other articles, and does not change the index.
     """
+    if _MARKER not in data:
+        return ""
     found = _BODY.search(data)
     if found is None:
         return ""
@@ -95,10 +97,18 @@ def indexed_text(data: bytes) -> str:
     return hashlib.sha256(data[found.start() : end if end >= 0 else None]).hexdigest()
 
 
-_BODY = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)[^>]*\sdata-pagefind-body")
+_MARKER = b"data-pagefind-body"
+_BODY = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)[^>]*\s" + _MARKER)
 
 
 Finish = Callable[[], list[Problem]]
+
+
+def _text_of(page: Path, digest: str, rendered: dict[str, str]) -> str:
+    """The page's indexed text, as rendering read it (by its bytes' sha256), or read now."""
+    if digest in rendered:
+        return rendered[digest]
+    return indexed_text(page.read_bytes())
 
 
 def start(output: Path, article_save_as: str, build: BuildState) -> Finish:
@@ -108,11 +118,11 @@ def start(output: Path, article_save_as: str, build: BuildState) -> Finish:
     glob = article_glob(article_save_as)
     base = _base(build) or {}
     # Page -> [sha256 of its bytes, of its indexed text]; the text is read again only
-    # for a page whose bytes changed.
+    # for a page whose bytes changed and that this build did not render.
     pages = {
         name: [digest, base[name][1]]
         if name in base and base[name][0] == digest
-        else [digest, indexed_text((output / name).read_bytes())]
+        else [digest, _text_of(output / name, digest, build.page_texts)]
         for name, digest in indexed_pages(build.page_keys, glob).items()
     }
     wanted = build.options.search_delta
