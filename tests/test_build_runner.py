@@ -1,5 +1,9 @@
 """The build runner: strict about warnings, careful with the output folder."""
 
+from collections import namedtuple
+from types import SimpleNamespace
+
+from sitekit.build import staging
 from sitekit.plugins.inline_css import minify
 from sitekit.problems import PROJECT, one_line
 from sitekit.publish.headers import csp_hash
@@ -99,3 +103,35 @@ def test_a_page_written_twice_keeps_the_write_pelican_keeps(tmp_path):
     archives = (run.output / "archives" / "index.html").read_text("utf-8")
     assert "<title>Back Massage Therapy (1) · " in archives
     assert "<title>Archives" not in archives
+
+
+def test_page_folders_are_made_ahead_of_pelican_and_unused_ones_removed(tmp_path):
+    named = namedtuple("Named", "save_as")
+
+    articles = SimpleNamespace(
+        articles=[named("post/index.html"), named("deep/er/index.html")],
+        drafts=[named("")],  # a draft that is not written: no folder
+        tags={named("tag/t/index.html"): []},
+        categories=[(named("category/c/index.html"), [])],
+        authors=[],
+    )
+    pages = SimpleNamespace(pages=[named("about/index.html")], hidden_pages=[named("404.html")])
+    assert staging.planned_pages([articles, pages]) == [
+        "post/index.html",
+        "deep/er/index.html",
+        "tag/t/index.html",
+        "category/c/index.html",
+        "about/index.html",
+        "404.html",
+    ]
+    folders = staging.Folders(tmp_path, ["post", "gone/away"])
+    folders.add([articles, pages])
+    for forked in folders.forked:
+        forked.result()  # made in full, as they are long before Pelican writes
+    assert sorted(folders.made) == ["about", "category/c", "deep/er", "gone/away", "post", "tag/t"]
+    assert all((tmp_path / folder).is_dir() for folder in folders.made)
+    folders.stop()
+    folders.prune(["post/index.html", "deep/er/index.html", "tag/t/index.html"])
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        "deep", "deep/er", "post", "tag", "tag/t"
+    ]  # fmt: skip

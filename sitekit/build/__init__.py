@@ -144,15 +144,18 @@ def build(
                     # No template changes while a build runs: skip the check of its file each use.
                     "auto_reload": False,
                 }
-                # The last output's page folders, made beside Pelican's reading.
-                folders = staging.page_folders(render_cache.recorded_keys(build_state))
-                made = forks.start(partial(staging.make_folders, folder, folders))
+                # Page folders made beside Pelican's reading, then beside its writing.
+                folders = staging.Folders(
+                    folder, staging.page_folders(render_cache.recorded_keys(build_state))
+                )
+                signals.all_generators_finalized.connect(folders.add)
                 try:
                     with publish.timed(build_state, "pelican"), sources.stops_pelican():
                         pelican.run()
                 finally:
-                    made.stop()  # done long before Pelican, whose makedirs would make the rest
-                staging.prune_folders(folder, folders, build_state.page_keys)
+                    signals.all_generators_finalized.disconnect(folders.add)
+                    folders.stop()
+                folders.prune(build_state.page_keys)
                 if not messages and not sources.problems():
                     messages += [str(p) for p in publish.run(folder, settings, build_state)]
             except Exception as error:

@@ -7,13 +7,16 @@ previous output exactly as it was.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path, PurePosixPath
+from typing import Any
+
+from sitekit import forks
 
 
 def new_staging_folder(output: Path) -> Path:
@@ -63,28 +66,73 @@ def delete_later(folder: Path) -> None:
     )
 
 
+def planned_pages(generators: Iterable[Any]) -> list[str]:
+    """The pages Pelican's generators will write that are known before it writes: each
+    article's and page's own, and the first of each tag, category and author."""
+    from sitekit.plugins.fixed_urls import ARTICLE_GROUPS, PAGE_GROUPS
+
+    pages = []
+    for generator in generators:
+        for group in dict.fromkeys((*ARTICLE_GROUPS, *PAGE_GROUPS)):
+            pages += [content.save_as for content in getattr(generator, group, [])]
+        pages += [tag.save_as for tag in getattr(generator, "tags", {})]
+        for group in ("categories", "authors"):
+            pages += [wrapper.save_as for wrapper, _ in getattr(generator, group, [])]
+    return [name for name in pages if name]
+
+
+class Folders:
+    """Page folders made in forked processes ahead of Pelican, whose makedirs then finds
+    them there: on a busy disk, making 1,600 folders takes a few tenths of a second, on
+    the one core Pelican writes with.
+
+    First the last output's page folders (`start`), made while Pelican reads; then, once
+    every generator has read (`all_generators_finalized`), those of the pages it is about to
+    write that the last output did not have (`add`): on a cold build, all of them.
+    """
+
+    def __init__(self, staging: Path, folders: list[str]) -> None:
+        self.staging = staging
+        self.made = list(folders)
+        self.forked = [forks.start(partial(make_folders, staging, folders))]
+
+    def add(self, generators: Iterable[Any]) -> None:
+        known = set(self.made)
+        more = [f for f in page_folders(planned_pages(generators)) if f not in known]
+        if more:
+            self.made += more
+            self.forked.append(forks.start(partial(make_folders, self.staging, more)))
+
+    def stop(self) -> None:
+        """Done long before Pelican's writing ends, whose makedirs would make the rest."""
+        for forked in self.forked:
+            forked.stop()
+
+    def prune(self, pages: Iterable[str]) -> None:
+        prune_folders(self.staging, self.made, pages)
+
+
 def page_folders(pages: Iterable[str]) -> list[str]:
     """The folders that hold these pages (below the output), parents first."""
     return sorted({PurePosixPath(name).parent.as_posix() for name in pages} - {"."})
 
 
 def make_folders(staging: Path, folders: list[str]) -> int:
-    """Make the last output's page folders in a new staging folder, ahead of Pelican.
-
-    A fresh staging folder needs every page's folder made again, and making
-    1,600 folders can take a few tenths of a second on a busy disk. A forked
-    process makes them while Pelican reads (build.build); Pelican's own
-    makedirs then finds them there. Those no page of this build uses are
-    removed by `prune_folders`.
-    """
+    """Make these page folders in the staging folder (run forked: `Folders`)."""
     for folder in folders:
         os.makedirs(staging / folder, exist_ok=True)
     return len(folders)
 
 
 def prune_folders(staging: Path, made: list[str], pages: Iterable[str]) -> None:
-    """Remove the folders `make_folders` made that no page of this build is in, if empty."""
+    """Remove the folders `make_folders` made that no page of this build is in, if empty,
+    and the parents that leaves empty."""
     used = {str(parent) for name in pages for parent in PurePosixPath(name).parents}
     for folder in sorted(set(made) - used, key=lambda f: f.count("/"), reverse=True):
-        with contextlib.suppress(OSError):  # something else was written there
-            (staging / folder).rmdir()
+        for empty in (PurePosixPath(folder), *PurePosixPath(folder).parents[:-1]):
+            if str(empty) in used:
+                break
+            try:
+                (staging / empty).rmdir()
+            except OSError:  # something else was written there, or is still below
+                break
