@@ -62,3 +62,16 @@ def test_settings_the_theme_or_pelican_read_are_known(project):
     conf.write_text(conf.read_text() + "\nTYPOGRIFY = False\nHEALTH_NOTICE = 'Ask a doctor.'\n")
     run = run_build("--settings", conf, "--content", ROOT / "content", output=project / "out")
     assert run.code == 0, run.stderr
+
+
+def test_relative_urls_are_refused_naming_the_line(project):
+    conf = project / "pelicanconf.py"
+    text = conf.read_text()
+    conf.write_text(text.replace("\nRELATIVE_URLS = False", "\nRELATIVE_URLS = True", 1))
+    line = text[: text.index("\nRELATIVE_URLS = False")].count("\n") + 2
+    run = run_build("--settings", conf, "--content", ROOT / "content", output=project / "out")
+    assert run.code == 2
+    assert run.stderr.splitlines() == [
+        f"error: pelicanconf.py:{line}: RELATIVE_URLS = True is not supported: "
+        "every page links from the site's root. Set it to False."
+    ]

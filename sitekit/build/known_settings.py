@@ -63,7 +63,7 @@ def known_settings(settings: dict[str, Any]) -> set[str]:
     return names
 
 
-def _where(name: str, settings_file: Path) -> tuple[str, int | None]:
+def where_set(name: str, settings_file: Path) -> tuple[str, int | None]:
     """The settings file (this one, or one beside it that it imports) and line that set `name`."""
     assignment = re.compile(rf"^{re.escape(name)}\s*[:=]", re.MULTILINE)
     for path in [settings_file, *sorted(settings_file.parent.glob("*.py"))]:
@@ -81,7 +81,7 @@ def unknown_settings(defined: set[str], settings: dict[str, Any], settings_file:
     known = known_settings(settings)
     lines = []
     for name in sorted(defined - known):
-        file, line = _where(name, settings_file)
+        file, line = where_set(name, settings_file)
         guess = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
         hint = f"; did you mean {guess[0]}?" if guess else "; nothing reads it. Remove it."
         lines.append(f"{file}{f':{line}' if line else ''}: unknown setting {name}{hint}")

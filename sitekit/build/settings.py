@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sitekit.build.known_settings import unknown_settings
+from sitekit.build.known_settings import unknown_settings, where_set
 from sitekit.state import Options, OptionsError
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -81,6 +81,14 @@ def load_settings(
         raise SettingsError(f"{settings_file.name}: {error}") from None
     if unknown := unknown_settings(defined, settings, settings_file):
         raise SettingsError("\n".join(unknown))
+    if settings.get("RELATIVE_URLS"):
+        # The theme's macros read SITEURL as a Jinja global (plugins.template_helpers),
+        # which is one address for every page, not one relative to each.
+        file, line = where_set("RELATIVE_URLS", settings_file)
+        raise SettingsError(
+            f"{file}{f':{line}' if line else ''}: RELATIVE_URLS = True is not supported: "
+            "every page links from the site's root. Set it to False."
+        )
     try:
         options = Options.from_settings(settings)
     except OptionsError as error:
