@@ -50,3 +50,14 @@ def test_the_reader_counts_the_words_as_it_converts(tmp_path):
     source = tmp_path / "a.md"
     source.write_text(HEADER.format(title="A") + "One *two* three.\n\n## Four five\n", "utf-8")
     assert SiteMarkdownReader(settings).converter.convert(str(source)).words == 5
+
+
+def test_the_reader_parses_dates_as_it_converts_and_leaves_bad_ones_to_pelican():
+    from pelican.utils import SafeDatetime
+
+    from sitekit.plugins.reader import parsed
+
+    meta = {"date": ["2020-01-02_03:04", "2021-01-01"], "modified": ["soon"], "title": ["T"]}
+    # As Pelican's own processors make them: the first definition, "_" read as a space.
+    assert parsed(meta) == {"date": SafeDatetime(2020, 1, 2, 3, 4)}
+    assert type(parsed(meta)["date"]) is SafeDatetime

@@ -67,6 +67,9 @@ class Converted:
     # The words of the text, for plugins.reading_time: counted here, where the work is
     # shared between processes and kept in Pelican's content cache.
     words: int
+    # Fields Pelican makes plain values of (PARSED: dates, by dateutil, 0.15 ms each),
+    # lower-cased name -> the value Pelican's own processor gave for the first definition.
+    parsed: dict[str, Any]
 
 
 class Converter:
@@ -97,7 +100,26 @@ class Converter:
             getattr(self.body, "toc", ""),
             count_headings(getattr(self.body, "toc_tokens", [])),
             count_words(content),
+            parsed(meta),
         )
+
+
+# Metadata Pelican turns into values that belong to no process (unlike a Category or
+# a Tag), so they can be worked out where the file is converted.
+PARSED = ("date", "modified")
+
+
+def parsed(meta: dict[str, list[str]]) -> dict[str, Any]:
+    """Pelican's own processing of the PARSED fields; one it refuses is left to the main
+    process, which reports it as Pelican would."""
+    values = {}
+    for name, value in meta.items():
+        if name.lower() in PARSED and value:
+            try:
+                values[name.lower()] = readers.METADATA_PROCESSORS[name.lower()](value[0], None)
+            except Exception:
+                continue
+    return values
 
 
 # The converter a pool worker inherits when it is forked.
@@ -165,7 +187,10 @@ class SiteMarkdownReader(readers.MarkdownReader):
                         name,
                         self._source_path,
                     )
-                output[name] = self.process_metadata(name, value[0])
+                if name in converted.parsed:
+                    output[name] = converted.parsed[name]
+                else:
+                    output[name] = self.process_metadata(name, value[0])
             elif len(value) > 1:
                 output[name] = self.process_metadata(name, value)
             else:
