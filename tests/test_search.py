@@ -219,6 +219,28 @@ def sharded(root, size=20):
     return ("--settings", settings)
 
 
+@pytest.mark.parametrize(
+    "page",
+    [
+        b'<p>data-pagefind-body</p><div data-pagefind-body id="x">x</div><p>after</p>',
+        b"<a <b data-pagefind-body>y</b></a>",
+        b"x < y <i\tdata-pagefind-body>z</i>",
+        b"<div data-pagefind-bodyx>no</div><p data-pagefind-body>yes</p>",
+        b"<p>&lt;div data-pagefind-body&gt;</p>",
+        b"<main data-pagefind-body>never closed",
+        b"no marker at all",
+    ],
+)
+def test_the_indexed_text_is_what_a_search_of_the_whole_page_finds(page):
+    found = search._BODY.search(page)
+    if found is None:
+        expected = ""
+    else:
+        end = page.find(b"</" + found.group(1) + b">", found.start())
+        expected = hashlib.sha256(page[found.start() : end if end >= 0 else None]).hexdigest()
+    assert search.indexed_text(page) == expected
+
+
 def test_articles_are_dealt_in_turn_to_as_few_shards_as_hold_them():
     pages = [f"a{n:02d}" for n in range(50)]
     assert search.shards(pages, 800) == [pages]

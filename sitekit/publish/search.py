@@ -88,9 +88,12 @@ def indexed_text(data: bytes) -> str:
     The rest of an article's page (its neighbours, its related articles) changes
     with other articles, and does not change the index.
     """
-    if _MARKER not in data:
+    marker = data.find(_MARKER)
+    if marker < 0:
         return ""
-    found = _BODY.search(data)
+    # A tag holding the marker starts after the last ">" before it: searching from there
+    # finds what searching the whole page would, without trying every tag before it.
+    found = _BODY.search(data, data.rfind(b">", 0, marker) + 1)
     if found is None:
         return ""
     end = data.find(b"</" + found.group(1) + b">", found.start())
