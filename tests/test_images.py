@@ -1,6 +1,7 @@
 """Images: responsive, private, cached, checked; social cards; rich content that fits a phone."""
 
 import gzip
+import io
 import re
 
 import pytest
@@ -282,3 +283,26 @@ def test_the_seed_articles_are_untouched(rich_site):
     local, _ = rich_site  # ...and their pages gain none
     for slug in ("back-massage-therapy", "massage-therapy-for-the-upper-back"):
         assert pictures(local.output, slug) == []
+
+
+def test_a_social_card_has_the_title_in_its_shades_above_the_site_name_in_its_own():
+    colours = ("#fdfcfa", "#1f1d1a", "#9b3d12", "#5c574f")
+
+    def card(title, site_name):
+        return Image.open(io.BytesIO(imaging.draw_card(title, site_name, *colours)))
+
+    first, second = card("First title", "Site A"), card("A second, longer title", "Site A")
+    other_site = card("First title", "Site B")
+    assert first.size == imaging.CARD_SIZE and first.mode == "P"
+    width, height = imaging.CARD_SIZE
+    top = imaging._footer_top()
+    title, strip = (25, 0, width, top), (25, top, width, height)  # right of the accent bar
+    assert first.crop(title).tobytes() != second.crop(title).tobytes()
+    assert first.crop(strip).tobytes() == second.crop(strip).tobytes()
+    assert first.crop(strip).tobytes() != other_site.crop(strip).tobytes()
+    shades = imaging.SHADES
+    assert 0 < max(first.crop(title).tobytes()) < shades
+    assert {v for v in first.crop(strip).tobytes() if v} and all(
+        shades <= v < 2 * shades for v in first.crop(strip).tobytes() if v
+    )
+    assert set(first.crop((0, 0, 25, height)).tobytes()) == {imaging.ACCENT_INDEX}
