@@ -1,6 +1,6 @@
 """The build runner: strict about warnings, careful with the output folder."""
 
-from collections import namedtuple
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from sitekit.build import staging
@@ -106,9 +106,12 @@ def test_a_page_written_twice_keeps_the_write_pelican_keeps(tmp_path):
 
 
 def test_page_folders_are_made_ahead_of_pelican_and_unused_ones_removed(tmp_path):
-    named = namedtuple("Named", "save_as")
+    @dataclass(frozen=True)
+    class named:  # a content, tag, category or author, as far as its page goes
+        save_as: str
 
     articles = SimpleNamespace(
+        translations=[named("fr/post/index.html")],
         articles=[named("post/index.html"), named("deep/er/index.html")],
         drafts=[named("")],  # a draft that is not written: no folder
         tags={named("tag/t/index.html"): []},
@@ -116,7 +119,9 @@ def test_page_folders_are_made_ahead_of_pelican_and_unused_ones_removed(tmp_path
         authors=[],
     )
     pages = SimpleNamespace(pages=[named("about/index.html")], hidden_pages=[named("404.html")])
+    # In the order Pelican writes them, so that the folders are made ahead of it.
     assert staging.planned_pages([articles, pages]) == [
+        "fr/post/index.html",
         "post/index.html",
         "deep/er/index.html",
         "tag/t/index.html",
@@ -128,7 +133,7 @@ def test_page_folders_are_made_ahead_of_pelican_and_unused_ones_removed(tmp_path
     folders.add([articles, pages])
     for forked in folders.forked:
         forked.result()  # made in full, as they are long before Pelican writes
-    assert sorted(folders.made) == ["about", "category/c", "deep/er", "gone/away", "post", "tag/t"]
+    assert folders.made == ["post", "gone/away", "fr/post", "deep/er", "tag/t", "category/c", "about"]
     assert all((tmp_path / folder).is_dir() for folder in folders.made)
     folders.stop()
     folders.prune(["post/index.html", "deep/er/index.html", "tag/t/index.html"])

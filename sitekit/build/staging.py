@@ -66,18 +66,34 @@ def delete_later(folder: Path) -> None:
     )
 
 
-def planned_pages(generators: Iterable[Any]) -> list[str]:
-    """The pages Pelican's generators will write that are known before it writes: each
-    article's and page's own, and the first of each tag, category and author."""
-    from sitekit.plugins.fixed_urls import ARTICLE_GROUPS, PAGE_GROUPS
+# Where Pelican's generators keep what they will write, in the order they write it
+# (ArticlesGenerator.generate_pages, then PagesGenerator.generate_output).
+_WRITTEN_IN_ORDER = (
+    "translations",
+    "articles",
+    "hidden_translations",
+    "hidden_articles",
+    "tags",
+    "categories",
+    "authors",
+    "drafts_translations",
+    "drafts",
+    "pages",
+    "hidden_pages",
+    "draft_pages",
+)
 
+
+def planned_pages(generators: Iterable[Any]) -> list[str]:
+    """The pages Pelican's generators will write that are known before it writes, in the
+    order it writes them: each article's and page's own, and the first of each tag,
+    category and author."""
     pages = []
     for generator in generators:
-        for group in dict.fromkeys((*ARTICLE_GROUPS, *PAGE_GROUPS)):
-            pages += [content.save_as for content in getattr(generator, group, [])]
-        pages += [tag.save_as for tag in getattr(generator, "tags", {})]
-        for group in ("categories", "authors"):
-            pages += [wrapper.save_as for wrapper, _ in getattr(generator, group, [])]
+        for group in _WRITTEN_IN_ORDER:
+            for item in getattr(generator, group, []):
+                # tags is a dict of tag -> articles; categories and authors, pairs.
+                pages.append((item[0] if isinstance(item, tuple) else item).save_as)
     return [name for name in pages if name]
 
 
@@ -97,8 +113,11 @@ class Folders:
         self.forked = [forks.start(partial(make_folders, staging, folders))]
 
     def add(self, generators: Iterable[Any]) -> None:
+        # In Pelican's order: the process stays ahead of it, which then finds each folder
+        # made (made from the other end, both would make half and wait on each other).
         known = set(self.made)
-        more = [f for f in page_folders(planned_pages(generators)) if f not in known]
+        parents = (PurePosixPath(name).parent.as_posix() for name in planned_pages(generators))
+        more = [f for f in dict.fromkeys(parents) if f != "." and f not in known]
         if more:
             self.made += more
             self.forked.append(forks.start(partial(make_folders, self.staging, more)))
