@@ -113,6 +113,7 @@ def test_page_folders_are_made_ahead_of_pelican_and_unused_ones_removed(tmp_path
     articles = SimpleNamespace(
         translations=[named("fr/post/index.html")],
         articles=[named("post/index.html"), named("deep/er/index.html")],
+        hidden_articles=[named("../outside/index.html")],  # Pelican refuses to write it
         drafts=[named("")],  # a draft that is not written: no folder
         tags={named("tag/t/index.html"): []},
         categories=[(named("category/c/index.html"), [])],
@@ -124,6 +125,7 @@ def test_page_folders_are_made_ahead_of_pelican_and_unused_ones_removed(tmp_path
         "fr/post/index.html",
         "post/index.html",
         "deep/er/index.html",
+        "../outside/index.html",
         "tag/t/index.html",
         "category/c/index.html",
         "about/index.html",
@@ -133,8 +135,17 @@ def test_page_folders_are_made_ahead_of_pelican_and_unused_ones_removed(tmp_path
     folders.add([articles, pages])
     for forked in folders.forked:
         forked.result()  # made in full, as they are long before Pelican writes
-    assert folders.made == ["post", "gone/away", "fr/post", "deep/er", "tag/t", "category/c", "about"]
+    assert folders.made == [
+        "post",
+        "gone/away",
+        "fr/post",
+        "deep/er",
+        "tag/t",
+        "category/c",
+        "about",
+    ]
     assert all((tmp_path / folder).is_dir() for folder in folders.made)
+    assert not (tmp_path.parent / "outside").exists()
     folders.stop()
     folders.prune(["post/index.html", "deep/er/index.html", "tag/t/index.html"])
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [

@@ -295,7 +295,7 @@ def test_a_social_card_has_the_title_in_its_shades_above_the_site_name_in_its_ow
     other_site = card("First title", "Site B")
     assert first.size == imaging.CARD_SIZE and first.mode == "P"
     width, height = imaging.CARD_SIZE
-    top = imaging._footer_top()
+    top = imaging.CARD_FOOTER
     title, strip = (25, 0, width, top), (25, top, width, height)  # right of the accent bar
     assert first.crop(title).tobytes() != second.crop(title).tobytes()
     assert first.crop(strip).tobytes() == second.crop(strip).tobytes()

@@ -61,3 +61,24 @@ def test_the_reader_parses_dates_as_it_converts_and_leaves_bad_ones_to_pelican()
     # As Pelican's own processors make them: the first definition, "_" read as a space.
     assert parsed(meta) == {"date": SafeDatetime(2020, 1, 2, 3, 4)}
     assert type(parsed(meta)["date"]) is SafeDatetime
+
+
+def test_the_reader_takes_the_dates_the_converting_process_parsed(tmp_path):
+    import dataclasses
+
+    from pelican.utils import SafeDatetime
+
+    from sitekit.build.settings import LOCAL_SETTINGS, load_settings
+    from sitekit.plugins.reader import SiteMarkdownReader
+
+    settings, _ = load_settings(LOCAL_SETTINGS, tmp_path / "output", tmp_path)
+    source = tmp_path / "a.md"
+    source.write_text(HEADER.format(title="A") + "Text.\n", "utf-8")
+    reader = SiteMarkdownReader(settings)
+    converted = reader.converter.convert(str(source))
+    assert reader.metadata(converted)["date"] == SafeDatetime(2026, 11, 20)
+    # What the pool sent back is used as it is, not parsed again.
+    marker = SafeDatetime(1999, 9, 9)
+    assert (
+        reader.metadata(dataclasses.replace(converted, parsed={"date": marker}))["date"] is marker
+    )

@@ -148,9 +148,10 @@ def build(
                 folders = staging.Folders(
                     folder, staging.page_folders(render_cache.recorded_keys(build_state))
                 )
-                signals.all_generators_finalized.connect(folders.add)
                 try:
                     with publish.timed(build_state, "pelican"), sources.stops_pelican():
+                        # After the sources check's receiver: none for a build it stops.
+                        signals.all_generators_finalized.connect(folders.add)
                         pelican.run()
                 finally:
                     signals.all_generators_finalized.disconnect(folders.add)

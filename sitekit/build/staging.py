@@ -102,25 +102,31 @@ class Folders:
     them there: on a busy disk, making 1,600 folders takes a few tenths of a second, on
     the one core Pelican writes with.
 
-    First the last output's page folders (`start`), made while Pelican reads; then, once
-    every generator has read (`all_generators_finalized`), those of the pages it is about to
-    write that the last output did not have (`add`): on a cold build, all of them.
+    First the last output's page folders (given when it is made), made while Pelican
+    reads; then, once every generator has read (`all_generators_finalized`), those of the
+    pages it is about to write that the last output did not have (`add`): on a cold build,
+    all of them.
     """
 
     def __init__(self, staging: Path, folders: list[str]) -> None:
         self.staging = staging
-        self.made = list(folders)
-        self.forked = [forks.start(partial(make_folders, staging, folders))]
+        self.made: list[str] = []
+        self.forked: list[forks.Forked] = []
+        self._make(folders)
 
     def add(self, generators: Iterable[Any]) -> None:
         # In Pelican's order: the process stays ahead of it, which then finds each folder
         # made (made from the other end, both would make half and wait on each other).
         known = set(self.made)
-        parents = (PurePosixPath(name).parent.as_posix() for name in planned_pages(generators))
-        more = [f for f in dict.fromkeys(parents) if f != "." and f not in known]
-        if more:
-            self.made += more
-            self.forked.append(forks.start(partial(make_folders, self.staging, more)))
+        parents = (PurePosixPath(name).parent for name in planned_pages(generators))
+        # A save_as outside the output is Pelican's to refuse (sanitised_join): no folder.
+        inside = (p.as_posix() for p in parents if not p.is_absolute() and ".." not in p.parts)
+        self._make([f for f in dict.fromkeys(inside) if f != "." and f not in known])
+
+    def _make(self, folders: list[str]) -> None:
+        if folders:
+            self.made += folders
+            self.forked.append(forks.start(partial(make_folders, self.staging, folders)))
 
     def stop(self) -> None:
         """Done long before Pelican's writing ends, whose makedirs would make the rest."""

@@ -312,9 +312,9 @@ class CachingWriter(Writer):
         """Settle every page, in `workers` processes: reuse it, or render and write it.
 
         Pages are dealt out in turn, so each process gets its share of articles
-        and listings. A forked process sends back each page's key, digest and
-        links, and the warnings it logged; an error stops the build as it would
-        have in this process.
+        and listings. A forked process sends back each page's key, digest and what
+        it read of the page (links, indexed text), and the warnings it logged; an
+        error stops the build as it would have in this process.
         """
         pending, self.pending = self.pending, []
         count = max(1, min(workers, len(pending) // POOL_MIN_PAGES))

@@ -62,14 +62,14 @@ def read_html(text: str) -> Page:
         if "=" not in attributes:
             continue
         for name, *values in _ATTRIBUTE.findall(attributes):
-            value = sys.intern(html.unescape(next((v for v in values if v), "")))
+            value = html.unescape(next((v for v in values if v), ""))
             name = name.lower()
-            if name == "id":
-                ids.add(value)
-            elif name == "srcset":
+            if name == "srcset":
                 links += [sys.intern(c.split()[0]) for c in value.split(",") if c.strip()]
+            elif name == "id":
+                ids.add(sys.intern(value))
             else:
-                links.append(value)
+                links.append(sys.intern(value))
     return Page(tuple(links), frozenset(ids))
 
 
