@@ -92,7 +92,7 @@ class Site:
         self.files = files_below(output)
         self.pages: dict[str, Page] = {}
         # Root-relative and absolute links, which lead to the same place from every page.
-        self.known: dict[str, tuple[str, str] | None] = {}
+        self._known: dict[str, tuple[str, str] | None] = {}
         # What earlier checks read, by the sha256 of a page's bytes (`digests`: name -> sha256).
         self.digests = digests or {}
         self.read_before: dict[str, Page] = {}
@@ -110,14 +110,16 @@ class Site:
 
     def problem(self, page: str, link: str) -> tuple[str, str] | None:
         """(what is wrong, the address below the site's root it leads to), or None when fine."""
+        if link in self._known:  # most links: navigation, tags, articles
+            return self._known[link]
         link = link.strip()
         if link.startswith("#") and (link == "#" or link[1:] in self.page(page).ids):
             return None  # a place on the same page (the skip link, the contents, notes)
         if link.startswith(self.origin) or (link.startswith("/") and not link.startswith("//")):
             # The same on every page: most links are (navigation, tags, articles), so once each.
-            if link not in self.known:
-                self.known[link] = self._problem(self.root, link)
-            return self.known[link]
+            if link not in self._known:
+                self._known[link] = self._problem(self.root, link)
+            return self._known[link]
         if link.startswith(("http:", "https:", "mailto:", "tel:", "//")):
             return None  # another site: never fetched
         return self._problem(self.url_of(page), link)
@@ -196,11 +198,9 @@ def check_links(
     site.read_before.update(read or {})
     from_sources: dict[tuple[Path, str], str] = {}
     from_templates: dict[tuple[str, str], list[str]] = defaultdict(list)
-    known = site.known
     for name in sorted(n for n in site.files if n.endswith((".html", ".xml"))):
         for link in dict.fromkeys(site.page(name).links):
-            # Most links lead to the same place from every page: looked up once.
-            found = known[link] if link in known else site.problem(name, link)
+            found = site.problem(name, link)
             if found is None:
                 continue
             reason, below_root = found
