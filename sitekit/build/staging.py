@@ -118,10 +118,7 @@ class Folders:
         # In Pelican's order: the process stays ahead of it, which then finds each folder
         # made (made from the other end, both would make half and wait on each other).
         known = set(self.made)
-        parents = (PurePosixPath(name).parent for name in planned_pages(generators))
-        # A save_as outside the output is Pelican's to refuse (sanitised_join): no folder.
-        inside = (p.as_posix() for p in parents if not p.is_absolute() and ".." not in p.parts)
-        self._make([f for f in dict.fromkeys(inside) if f != "." and f not in known])
+        self._make([f for f in page_folders(planned_pages(generators)) if f not in known])
 
     def _make(self, folders: list[str]) -> None:
         if folders:
@@ -138,8 +135,11 @@ class Folders:
 
 
 def page_folders(pages: Iterable[str]) -> list[str]:
-    """The folders that hold these pages (below the output), parents first."""
-    return sorted({PurePosixPath(name).parent.as_posix() for name in pages} - {"."})
+    """The folders that hold these pages (below the output), each once, in the pages'
+    order. A page outside the output is Pelican's to refuse (sanitised_join): no folder."""
+    parents = (PurePosixPath(name).parent for name in pages)
+    inside = (p.as_posix() for p in parents if not p.is_absolute() and ".." not in p.parts)
+    return [folder for folder in dict.fromkeys(inside) if folder != "."]
 
 
 def make_folders(staging: Path, folders: list[str]) -> int:
