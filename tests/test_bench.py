@@ -13,6 +13,7 @@ SCENARIOS = [
     "cold, production settings",
     "one-edit rebuild",
     "no-change rebuild",
+    "Pagefind alone, our pages",
     "Hugo + PaperMod, cold",
 ]
 
@@ -51,6 +52,12 @@ def test_bench_runs_every_scenario_against_the_reference(tmp_path):
     for scenario in scenarios:
         assert scenario in run.stdout
     assert "link check in the cold local build: " in run.stdout
+    if find_papermod():
+        assert re.search(
+            r"CPU: \d+ cores over Hugo \+ PaperMod's [\d.]+ s are [\d.]+ CPU s; "
+            r"Pagefind alone took [\d.]+ of them, our cold local build [\d.]+ in all",
+            run.stdout,
+        )
     ratios = ["cold production / cold local", "one-edit"]
     ratios += ["cold local / Hugo + PaperMod"] if find_papermod() else []
     for ratio in ratios:
@@ -67,6 +74,12 @@ def test_bench_runs_every_scenario_against_the_reference(tmp_path):
     assert results["articles"] == 20
     assert [r["scenario"] for r in results["results"]] == scenarios
     for row in results["results"]:
+        # CPU counts the processes each build waited for: Pagefind's, and the forks.
+        assert row["cpu_seconds"] > 0
+        if row["scenario"].startswith("Pagefind"):
+            # It indexes the articles alone, as the build does.
+            assert row["pages"] == 20
+            continue
         assert row["pages"] > 20
         if row["scenario"].startswith("Hugo"):
             continue

