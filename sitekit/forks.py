@@ -16,7 +16,7 @@ import signal
 from collections.abc import Callable
 from typing import Any
 
-from sitekit.build import logs
+from sitekit.build import collector, logs
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,7 @@ def start(work: Callable[[], Any]) -> Forked:
         status = 1
         try:
             os.close(read_end)
+            collector.in_forked_process()
             with logs.collected_warnings() as warnings:
                 try:
                     payload = ("ok", work(), warnings)

@@ -40,6 +40,7 @@ from pelican import readers, signals
 from pelican.utils import pelican_open
 
 from sitekit import footnotes, state
+from sitekit.build import collector
 from sitekit.plugins.reading_time import WORDS, count_words
 
 logger = logging.getLogger(__name__)
@@ -158,7 +159,9 @@ class SiteMarkdownReader(readers.MarkdownReader):
         global _worker_converter
         _worker_converter = self.converter
         try:
-            with multiprocessing.get_context("fork").Pool(count) as pool:
+            with multiprocessing.get_context("fork").Pool(
+                count, collector.in_forked_process
+            ) as pool:
                 results = []
                 for result in pool.imap(_convert_in_worker, paths, chunksize=CHUNK):
                     results.append(result)
