@@ -10,10 +10,11 @@ A no-change rebuild of 5,000 articles made five full passes, 0.5 s of its
 - the build pauses the collector (`paused`) and gives it back as it found it,
   with nothing frozen, so a caller that lives on (the tests, which build many
   times in one process) collects what the build left;
-- a forked process (sitekit.forks, the reading pool) freezes what it
-  inherited and runs the collector on what it makes itself (`in_forked_process`):
-  its passes stay small, and they no longer write to every inherited object's
-  header, which would copy the parent's memory pages into the child.
+- a forked process (sitekit.forks, and the pools that read, make images and
+  compress) freezes what it inherited and runs the collector on what it makes
+  itself (`in_forked_process`): its passes stay small, and they no longer write
+  to every inherited object's header, which would copy the parent's memory
+  pages into the child.
 
 Reference counting frees everything else as always: only cycles wait. Measured
 with `python -m sitekit.build` alternating with and without the pause: a no-change

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from PIL import UnidentifiedImageError
 
 from sitekit import forks, imaging
+from sitekit.build import collector
 from sitekit.files import files_below, link_or_copy, replace_with
 from sitekit.problems import Problem
 from sitekit.state import BuildState
@@ -116,7 +117,7 @@ def make_images(
                 for (_, job), target in zip(items, targets, strict=True)
             ]
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with ProcessPoolExecutor(workers, initializer=collector.in_forked_process) as pool:
                 made = list(pool.map(_make_and_store, [j for _, j in items], targets))
         errors |= {name: error for (name, _), error in zip(items, made, strict=True) if error}
     problems = [

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import brotli
 
+from sitekit.build import collector
 from sitekit.files import link_or_copy, replace_with
 from sitekit.progress import Progress
 
@@ -96,7 +97,7 @@ def precompress(
             compress_one(path)
             progress.advance()
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(workers, initializer=collector.in_forked_process) as pool:
             for _ in pool.map(compress_one, files, chunksize=8):
                 progress.advance()
     return len(files), len(every) - len(files)
