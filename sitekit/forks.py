@@ -2,21 +2,27 @@
 
 The forked process shares everything this one has read (settings, templates,
 articles) without pickling it; only the result crosses back, through a pipe.
-multiprocessing's Pool does the same for many small tasks (plugins.reader);
-this is for one large task a process, where a Pool's start costs more.
+`start` is for one large task a process, where a pool's start costs more;
+`pool` and `executor` are the standard library's pools of forked processes
+for many small tasks. Every process forked here freezes what it inherited
+from the garbage collector's view (sitekit.collector).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import multiprocessing
+import multiprocessing.pool
 import os
 import pickle
 import signal
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from sitekit.build import collector, logs
+from sitekit import collector
+from sitekit.build import logs
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +89,22 @@ def start(work: Callable[[], Any]) -> Forked:
             os._exit(status)
     os.close(write_end)
     return Forked(pid, read_end)
+
+
+def pool(processes: int) -> multiprocessing.pool.Pool:
+    """A pool of forked processes for many small tasks (plugins.reader)."""
+    return multiprocessing.get_context("fork").Pool(
+        processes, initializer=collector.in_forked_process
+    )
+
+
+def executor(workers: int) -> ProcessPoolExecutor:
+    """The same, as an executor (publish.images, publish.precompress)."""
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=collector.in_forked_process,
+    )
 
 
 def _picklable(error: BaseException) -> BaseException:

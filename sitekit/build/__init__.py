@@ -29,8 +29,8 @@ from pathlib import Path
 
 from pelican import signals
 
-from sitekit import forks, inputs, publish, state
-from sitekit.build import collector, logs, staging
+from sitekit import collector, forks, inputs, publish, state
+from sitekit.build import logs, staging
 from sitekit.build.settings import (
     LOCAL_SETTINGS,
     PRODUCTION_SETTINGS,
@@ -103,7 +103,7 @@ def build(
     started = time.perf_counter()
     progress = Progress()
     # Collect from the start: Pelican already logs warnings while reading settings.
-    # No garbage collection in this process while it builds: see build.collector.
+    # No garbage collection in this process while it builds: see sitekit.collector.
     with logs.collected_warnings() as messages, collector.paused():
         settings, options = load_settings(Path(settings_file), output, content)
         output = Path(settings["OUTPUT_PATH"])

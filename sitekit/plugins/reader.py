@@ -26,7 +26,6 @@ least ``toc_min_headings`` headings (sitekit.state.Options).
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,8 +38,7 @@ from markupsafe import Markup
 from pelican import readers, signals
 from pelican.utils import pelican_open
 
-from sitekit import footnotes, state
-from sitekit.build import collector
+from sitekit import footnotes, forks, state
 from sitekit.plugins.reading_time import WORDS, count_words
 
 logger = logging.getLogger(__name__)
@@ -159,9 +157,7 @@ class SiteMarkdownReader(readers.MarkdownReader):
         global _worker_converter
         _worker_converter = self.converter
         try:
-            with multiprocessing.get_context("fork").Pool(
-                count, collector.in_forked_process
-            ) as pool:
+            with forks.pool(count) as pool:
                 results = []
                 for result in pool.imap(_convert_in_worker, paths, chunksize=CHUNK):
                     results.append(result)

@@ -12,14 +12,12 @@ no build asked for are removed.
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path, PurePosixPath
 
 from PIL import UnidentifiedImageError
 
 from sitekit import forks, imaging
-from sitekit.build import collector
 from sitekit.files import files_below, link_or_copy, replace_with
 from sitekit.problems import Problem
 from sitekit.state import BuildState
@@ -117,7 +115,7 @@ def make_images(
                 for (_, job), target in zip(items, targets, strict=True)
             ]
         else:
-            with ProcessPoolExecutor(workers, initializer=collector.in_forked_process) as pool:
+            with forks.executor(workers) as pool:
                 made = list(pool.map(_make_and_store, [j for _, j in items], targets))
         errors |= {name: error for (name, _), error in zip(items, made, strict=True) if error}
     problems = [

@@ -19,12 +19,11 @@ build's keeps that build's twins.
 from __future__ import annotations
 
 import gzip
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import brotli
 
-from sitekit.build import collector
+from sitekit import forks
 from sitekit.files import link_or_copy, replace_with
 from sitekit.progress import Progress
 
@@ -97,7 +96,7 @@ def precompress(
             compress_one(path)
             progress.advance()
     else:
-        with ProcessPoolExecutor(workers, initializer=collector.in_forked_process) as pool:
+        with forks.executor(workers) as pool:
             for _ in pool.map(compress_one, files, chunksize=8):
                 progress.advance()
     return len(files), len(every) - len(files)

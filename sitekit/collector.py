@@ -8,18 +8,19 @@ A no-change rebuild of 5,000 articles made five full passes, 0.5 s of its
 5.3 s, and left only a few hundred objects in cycles when it ended. So:
 
 - the build pauses the collector (`paused`) and gives it back as it found it,
-  with nothing frozen, so a caller that lives on (the tests, which build many
-  times in one process) collects what the build left;
-- a forked process (sitekit.forks, and the pools that read, make images and
-  compress) freezes what it inherited and runs the collector on what it makes
-  itself (`in_forked_process`): its passes stay small, and they no longer write
-  to every inherited object's header, which would copy the parent's memory
-  pages into the child.
+  so a caller that lives on (the tests, which build many times in one process)
+  collects what the build left;
+- a forked process (sitekit.forks: one for a large task, or a pool for the
+  reading, the images and the compression) freezes what it inherited and runs
+  the collector on what it makes itself (`in_forked_process`): its passes stay
+  small, and they no longer write to every inherited object's header, which
+  would copy the parent's memory pages into the child.
 
-Reference counting frees everything else as always: only cycles wait. Measured
-with `python -m sitekit.build` alternating with and without the pause: a no-change
-rebuild of 5,000 articles took 4.46 s against 5.19 (medians of four), at the
-same peak memory; 1,000 articles, 1.23 s against 1.30 (medians of six).
+Reference counting frees everything else as always: only cycles wait.
+Measured with `python -m sitekit.build` on the bench's generated sites,
+alternating builds with and without the pause: a no-change rebuild of 5,000
+articles took 4.46 s against 5.19 (medians of four), with a peak of 214 MB
+against 213; of 1,000 articles, 1.23 s against 1.30 (medians of six).
 
 The standard library has the parts (gc.disable, gc.freeze); what is ours is
 where a build uses them.
@@ -40,15 +41,11 @@ def paused() -> Iterator[None]:
     try:
         yield
     finally:
-        gc.unfreeze()
         if enabled:
             gc.enable()
 
 
-def in_forked_process(*_: object) -> None:
-    """Keep the collector off everything this process inherited, and on for what it makes.
-
-    Takes and ignores arguments, as a Pool's initializer may be given some.
-    """
+def in_forked_process() -> None:
+    """Keep the collector off everything this process inherited, and on for what it makes."""
     gc.freeze()
     gc.enable()
