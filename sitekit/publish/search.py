@@ -327,10 +327,11 @@ class _Pagefind:
         cache.mkdir(parents=True, exist_ok=True)
         self.made = Path(tempfile.mkdtemp(dir=cache, prefix="search-index-")) / BUNDLE
         try:
-            command = [str(pagefind_binary()), "--site", str(site), "--silent", "--glob", glob]
-            command += ["--output-path", str(self.made)]
             self.process = subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+                pagefind_command(site, glob, self.made),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
             )
         except BaseException:
             shutil.rmtree(self.made.parent, ignore_errors=True)
@@ -422,6 +423,12 @@ class _Shards:
         finally:
             for shard in (*self.running, *ended):
                 shard.stop()
+
+
+def pagefind_command(site: Path, glob: str, output: Path) -> list[str]:
+    """Pagefind indexing the pages of `site` that `glob` matches into `output`."""
+    command = [str(pagefind_binary()), "--site", str(site), "--silent", "--glob", glob]
+    return [*command, "--output-path", str(output)]
 
 
 def pagefind_binary() -> Path:
