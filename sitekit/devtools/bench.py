@@ -323,11 +323,11 @@ def markdown_alone(settings: dict, articles: list[Path]) -> Measurement:
     started, cpu = time.perf_counter(), time.process_time()
     for path in articles:
         converter.convert(str(path))
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     count = len(articles)
-    measured = Measurement(MARKDOWN_SCENARIO, seconds, 0.0, count, seconds * 1000 / count)
-    measured.cpu_seconds = time.process_time() - cpu
-    return measured
+    return Measurement(
+        MARKDOWN_SCENARIO, seconds, 0.0, count, seconds * 1000 / count, cpu_seconds=cpu
+    )
 
 
 HUGO_SCENARIO = "Hugo + PaperMod, cold"
