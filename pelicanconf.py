@@ -8,7 +8,7 @@ import logging
 # Who publishes the site: the footer and the articles' structured data name it.
 # No AUTHOR: an article names its writer with Author:, described in AUTHORS_FILE.
 PUBLISHER = "Back Massage Notes"
-# Authors and reviewers (sitekit.people): below PATH.
+# Authors and reviewers (sitekit.people.model): below PATH.
 AUTHORS_FILE = "authors.toml"
 SITENAME = "Back Massage Notes"
 SITE_DESCRIPTION = (
@@ -35,7 +35,7 @@ DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
 FOOTER_PAGES = ["about", "medical-disclaimer", "privacy"]
 # Images for articles: content/images/, linked as ![alt]({static}/images/NAME).
 STATIC_PATHS = ["images"]
-# Our own check (sitekit.sources.images) refuses an image without alt text,
+# Our own check (sitekit.images.check) refuses an image without alt text,
 # unless an empty alt says on purpose that it is decorative: Pelican's blanket
 # warning about empty alt attributes would refuse that too.
 LOG_FILTER = [(logging.WARNING, "Empty alt attribute for image %s in %s")]
@@ -48,24 +48,24 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 # Always list plugins: an unset PLUGINS loads every installed namespace plugin.
 # In the order docs/architecture.md explains them.
 PLUGINS = [
-    "sitekit.plugins.inline_css",
-    "sitekit.plugins.assets",
-    "sitekit.plugins.template_helpers",
-    "sitekit.plugins.reader",
-    "sitekit.plugins.fixed_urls",
+    "sitekit.templating.inline_css",
+    "sitekit.templating.assets",
+    "sitekit.templating.helpers",
+    "sitekit.markdown.reader",
+    "sitekit.pages.fixed_urls",
     "pelican.plugins.neighbors",
-    "sitekit.plugins.related",
-    "sitekit.plugins.authors",
-    "sitekit.plugins.taxonomy",
-    "sitekit.plugins.reading_time",
-    "sitekit.plugins.schedule",
-    "sitekit.plugins.images",
-    "sitekit.plugins.scroll_boxes",
-    "sitekit.plugins.feeds",
-    "sitekit.plugins.render_cache",
-    "sitekit.plugins.written",
+    "sitekit.listings.related",
+    "sitekit.people.plugin",
+    "sitekit.listings.taxonomy",
+    "sitekit.markdown.reading_time",
+    "sitekit.listings.schedule",
+    "sitekit.images.plugin",
+    "sitekit.markdown.scroll_boxes",
+    "sitekit.listings.feeds",
+    "sitekit.pages.render",
+    "sitekit.links.plugin",
 ]
-# Options of our plugins and publishing steps: sitekit.state.Options lists
+# Options of our plugins and publishing steps: sitekit.core.state.Options lists
 # every one with its default. Local builds use the defaults.
 SITEKIT = {}
 
@@ -81,14 +81,14 @@ MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
         "markdown.extensions.meta": {},
-        # Heading ids and permalinks; sitekit.plugins.reader keeps the table of contents.
+        # Heading ids and permalinks; sitekit.markdown.reader keeps the table of contents.
         "markdown.extensions.toc": {
             # The heading text itself links to the section: link text that makes sense.
             "anchorlink": True,
             "toc_depth": "2-3",
         },
         # Last: the same HTML, faster (it guards the patterns the ones above registered).
-        "sitekit.markdown_guards": {},
+        "sitekit.markdown.guards": {},
     },
     "output_format": "html5",
 }
@@ -107,7 +107,7 @@ HEALTH_NOTICE = (
 ARTICLE_URL = "{slug}/"
 ARTICLE_SAVE_AS = "{slug}/index.html"
 # Drafts (Status: draft) are previewable here; publishconf.py writes none of them.
-# An article dated in the future is a draft until its date (sitekit.plugins.schedule).
+# An article dated in the future is a draft until its date (sitekit.listings.schedule).
 WITH_FUTURE_DATES = False
 DRAFT_URL = "drafts/{slug}/"
 DRAFT_SAVE_AS = "drafts/{slug}/index.html"
@@ -161,8 +161,8 @@ PAGINATION_PATTERNS = [
 ]
 
 # Pelican's content cache, checked by content hash (mtimes are unreliable in
-# git checkouts). sitekit.build keeps it beside the output folder, keyed by
-# everything that shapes what it holds (sitekit.inputs).
+# git checkouts). sitekit.runner keeps it beside the output folder, keyed by
+# everything that shapes what it holds (sitekit.core.inputs).
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CHECK_MODIFIED_METHOD = "sha256"

@@ -1,4 +1,4 @@
-"""Everyday commands: `invoke --list` shows them. Every build goes through sitekit.build."""
+"""Everyday commands: `invoke --list` shows them. Every build goes through sitekit.runner."""
 
 import contextlib
 import shlex
@@ -7,10 +7,10 @@ from pathlib import Path
 
 from invoke import Context, Exit, task
 
-from sitekit import build as site_build
+from sitekit import runner as site_build
 from sitekit.devtools import browser, scaffold
-from sitekit.plugins.inline_css import read_stylesheet
-from sitekit.publish import headers
+from sitekit.runner.steps import headers
+from sitekit.templating.inline_css import read_stylesheet
 
 ROOT = Path(__file__).resolve().parent
 CONFIG = {
@@ -60,7 +60,7 @@ def new(c: Context, title: str, page: bool = False) -> None:
 
 @task
 def deploy_config(c: Context) -> None:
-    """Write deploy/nginx.conf from the one header definition in sitekit/publish/headers.py."""
+    """Write deploy/nginx.conf from the one header definition in sitekit/hosting/headers.py."""
     settings, options = site_build.load_settings(site_build.LOCAL_SETTINGS)
     config = headers.nginx_config(settings, read_stylesheet(settings, options))
     CONFIG["nginx_config"].write_text(config, "utf-8")
@@ -150,7 +150,7 @@ def bench_preview(c: Context, rounds: int = 10) -> None:
 def clean(c: Context) -> None:
     """Remove output/, Pelican's content cache and any leftover staging folders."""
     shutil.rmtree(CONFIG["output"], ignore_errors=True)
-    # .output.cache (see sitekit.build.cache_root) and .output.staging-*/.old-*
+    # .output.cache (see sitekit.runner.cache_root) and .output.staging-*/.old-*
     for leftover in ROOT.glob(f".{CONFIG['output'].name}.*"):
         shutil.rmtree(leftover, ignore_errors=True)
 

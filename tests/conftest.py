@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from sitekit import build as site_build
+from sitekit import runner as site_build
 from sitekit.devtools import browser
 from tests.support.build import run_build
 from tests.support.pages import PREFIXED_URL
@@ -46,14 +46,14 @@ def html_pages(site):
 
 @pytest.fixture(scope="session")
 def settings():
-    """The local settings, as sitekit.build reads them."""
+    """The local settings, as sitekit.runner reads them."""
     return site_build.load_settings(site_build.LOCAL_SETTINGS)[0]
 
 
 @pytest.fixture(scope="session")
 def stylesheet(settings):
-    from sitekit.plugins.inline_css import read_stylesheet
-    from sitekit.state import Options
+    from sitekit.core.state import Options
+    from sitekit.templating.inline_css import read_stylesheet
 
     return read_stylesheet(settings, Options.from_settings(settings))
 

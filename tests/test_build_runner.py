@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from sitekit.build import staging
-from sitekit.plugins.inline_css import minify
-from sitekit.problems import PROJECT, one_line
-from sitekit.publish.headers import csp_hash
+from sitekit.core.problems import PROJECT, one_line
+from sitekit.hosting.headers import csp_hash
+from sitekit.runner import staging
+from sitekit.templating.inline_css import minify
 from tests.support.build import leftovers, run_build
 from tests.support.pages import ROOT
 
@@ -82,7 +82,7 @@ def test_the_retired_output_is_deleted_after_a_successful_rebuild(tmp_path):
 def test_the_inputs_digest_names_each_installed_package_and_its_version():
     from importlib import metadata
 
-    from sitekit.inputs import versions
+    from sitekit.core.inputs import versions
 
     listed = versions()
     for package in ("jinja2", "pelican", "markdown"):

@@ -1,11 +1,12 @@
-"""sitekit.collector: no cyclic garbage collection in the build's own process while it
+"""sitekit.core.collector: no cyclic garbage collection in the build's own process while it
 builds; forked processes collect their own objects; the caller gets the collector back."""
 
 import gc
 
 import pytest
 
-from sitekit import collector, forks, publish
+from sitekit.core import collector, forks
+from sitekit.runner import steps as publish
 from tests.support.build import run_build
 
 

@@ -11,7 +11,7 @@ from datetime import date
 import feedparser
 import pytest
 
-from sitekit import build as site_build
+from sitekit import runner as site_build
 from sitekit.devtools import scaffold
 from sitekit.devtools.bench import generate_site
 from tests.support.build import leftovers, run_build, run_build_process, snapshot

@@ -1,4 +1,4 @@
-"""plugins.fixed_urls: an article's address is worked out once, and stays what Pelican says."""
+"""pages.fixed_urls: an article's address is worked out once, and stays what Pelican says."""
 
 import copy
 from datetime import datetime
@@ -7,7 +7,7 @@ from unittest import mock
 from pelican.contents import Article, Page
 from pelican.settings import DEFAULT_CONFIG
 
-from sitekit.plugins.fixed_urls import fix
+from sitekit.pages.fixed_urls import fix
 
 
 def content(kind, **metadata):

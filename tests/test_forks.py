@@ -1,4 +1,4 @@
-"""sitekit.forks: work in a forked process comes back as a result, an error, or not at all,
+"""sitekit.core.forks: work in a forked process comes back as a result, an error, or not at all,
 and the forked process never runs the caller's code."""
 
 import os
@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from sitekit import forks
+from sitekit.core import forks
 from sitekit.devtools.bench import generate_site
 from tests.support.build import run_build
 
@@ -53,7 +53,7 @@ def test_a_sources_check_that_breaks_is_one_line_and_leaves_the_output(tmp_path,
     def broken(*args):
         raise ValueError("the check itself broke")
 
-    monkeypatch.setattr("sitekit.build.validate", broken)
+    monkeypatch.setattr("sitekit.runner.validate", broken)
     run = run_build("--content", tmp_path / "content", output=output)
     assert run.code == 1
     assert run.stderr.splitlines()[0] == (

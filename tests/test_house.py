@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from sitekit.state import Options, OptionsError
+from sitekit.core.state import Options, OptionsError
 from tests.support.build import run_build
 from tests.support.pages import PRODUCTION_URL, ROOT
 
@@ -26,7 +26,7 @@ def test_ruff_is_clean_over_the_whole_repository(command):
 
 BUILD_AND_LIST_MODULES = """
 import sys
-from sitekit.build import main
+from sitekit.runner import main
 code = main(["--production", "--output", sys.argv[1]])
 print(" ".join(sorted(sys.modules)))
 sys.exit(code)
@@ -45,7 +45,7 @@ def test_a_production_build_never_imports_the_developer_tools_or_the_tests(tmp_p
     )
     assert run.returncode == 0, run.stderr
     modules = run.stdout.split()
-    assert "sitekit.plugins.render_cache" in modules and "sitekit.publish.precompress" in modules
+    assert "sitekit.pages.render" in modules and "sitekit.hosting.precompress" in modules
     assert [m for m in modules if m.startswith(("sitekit.devtools", "tests", "playwright"))] == []
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from PIL import Image
 
-from sitekit import imaging
+from sitekit.images import imaging
 from tests.support.browser import SCROLLS_SIDEWAYS, audit
 from tests.support.build import run_build, run_build_process, snapshot, write_images
 from tests.support.pages import PRODUCTION_URL, parse_html

@@ -8,9 +8,9 @@ import sys
 import brotli
 import pytest
 
-from sitekit.build import build
 from sitekit.devtools.bench import generate_site
-from sitekit.publish.precompress import TEXT_SUFFIXES
+from sitekit.hosting.precompress import TEXT_SUFFIXES
+from sitekit.runner import build
 from tests.support.build import differences, run_build, snapshot
 from tests.support.pages import ROOT
 
@@ -217,7 +217,7 @@ def test_a_change_to_a_template_filter_shows_on_the_next_build(tmp_path):
             [
                 sys.executable,
                 "-m",
-                "sitekit.build",
+                "sitekit.runner",
                 "--settings",
                 ROOT / "pelicanconf.py",
                 "--output",
@@ -234,7 +234,7 @@ def test_a_change_to_a_template_filter_shows_on_the_next_build(tmp_path):
 
     before = build()
     assert '"@type":"Article"' in before
-    helpers = project / "sitekit" / "plugins" / "template_helpers.py"
+    helpers = project / "sitekit" / "templating" / "helpers.py"
     helpers.write_text(
         helpers.read_text().replace('separators=(",", ":")', 'separators=(", ", ": ")')
     )

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from sitekit.publish.links import Site, check_links, read_html
+from sitekit.links.publish import Site, check_links, read_html
 from tests.support.build import run_build, snapshot
 
 GOOD = "Title: Target\nDate: 2026-11-20\nCategory: Test\nSlug: target\nSummary: S.\n\n## A section\n\nText.\n"

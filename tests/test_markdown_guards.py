@@ -1,4 +1,4 @@
-"""sitekit.markdown_guards: the same HTML as Python-Markdown without it, and its guards in place."""
+"""sitekit.markdown.guards: the same HTML as Python-Markdown without it, and its guards in place."""
 
 from pathlib import Path
 
@@ -6,9 +6,9 @@ import pytest
 from markdown import Markdown
 
 import pelicanconf
-from sitekit import markdown_guards
+from sitekit.markdown import guards as markdown_guards
 
-GUARDS = "sitekit.markdown_guards"
+GUARDS = "sitekit.markdown.guards"
 ARTICLES = sorted((Path(__file__).parents[1] / "content").glob("**/*.md"))
 
 # Each construct a guarded pattern handles, and near misses of it.

@@ -14,7 +14,7 @@ import brotli
 import pytest
 
 from sitekit.devtools.browser import routed_context
-from sitekit.publish import headers
+from sitekit.runner.steps import headers
 from tests.support.pages import PRODUCTION_URL, ROOT, page_paths
 from tests.support.tools import require_tool
 

@@ -4,7 +4,7 @@ import pytest
 
 from sitekit.devtools import browser
 from sitekit.devtools.bench import generate_site
-from sitekit.publish.links import check_links
+from sitekit.links.publish import check_links
 from tests.support.browser import audit
 from tests.support.build import run_build
 from tests.support.pages import PRODUCTION_URL, parse_html

@@ -138,7 +138,7 @@ def test_each_rebuild_runs_the_projects_current_code_and_settings(tmp_path):
     try:
         assert wait_for(lambda: minutes() == 3, 30)
         # Our Python: the reading time plugin now counts ten words a minute.
-        plugin = project / "sitekit" / "plugins" / "reading_time.py"
+        plugin = project / "sitekit" / "markdown" / "reading_time.py"
         plugin.write_text(plugin.read_text().replace("/ words_per_minute)", "/ 10)"))
         assert wait_for(lambda: (minutes() or 0) > 50)
         # The settings: a new site name.

@@ -9,11 +9,11 @@ import feedparser
 import pytest
 from PIL import Image, ImageColor
 
-from sitekit.imaging import theme_colours
-from sitekit.publish import headers
-from sitekit.publish.headers import csp_hash
-from sitekit.publish.links import check_links
-from sitekit.publish.precompress import TEXT_SUFFIXES
+from sitekit.hosting.headers import csp_hash
+from sitekit.hosting.precompress import TEXT_SUFFIXES
+from sitekit.images.imaging import theme_colours
+from sitekit.links.publish import check_links
+from sitekit.runner.steps import headers
 from tests.support.build import run_build
 from tests.support.pages import (
     ARTICLES,

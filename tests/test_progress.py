@@ -2,7 +2,7 @@
 
 import io
 
-from sitekit import progress
+from sitekit.core import progress
 from sitekit.devtools.bench import generate_site
 from tests.support.build import run_build
 

@@ -9,7 +9,7 @@ import pytest
 
 from sitekit.devtools import browser
 from sitekit.devtools.bench import generate_site
-from sitekit.publish import headers, search
+from sitekit.runner.steps import headers, search
 from tests.support.browser import audit
 from tests.support.build import ROOT as PROJECT
 from tests.support.build import run_build

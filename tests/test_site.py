@@ -2,7 +2,7 @@
 
 import pytest
 
-from sitekit.publish.links import check_links
+from sitekit.links.publish import check_links
 from tests.support.pages import (
     ARTICLES,
     parse_html,

@@ -43,8 +43,8 @@ def test_reading_time_counts_the_words_of_the_text(tmp_path):
 
 
 def test_the_reader_counts_the_words_as_it_converts(tmp_path):
-    from sitekit.build.settings import LOCAL_SETTINGS, load_settings
-    from sitekit.plugins.reader import SiteMarkdownReader
+    from sitekit.markdown.reader import SiteMarkdownReader
+    from sitekit.runner.settings import LOCAL_SETTINGS, load_settings
 
     settings, _ = load_settings(LOCAL_SETTINGS, tmp_path / "output", tmp_path)
     source = tmp_path / "a.md"
@@ -55,7 +55,7 @@ def test_the_reader_counts_the_words_as_it_converts(tmp_path):
 def test_the_reader_parses_dates_as_it_converts_and_leaves_bad_ones_to_pelican():
     from pelican.utils import SafeDatetime
 
-    from sitekit.plugins.reader import parsed
+    from sitekit.markdown.reader import parsed
 
     meta = {"date": ["2020-01-02_03:04", "2021-01-01"], "modified": ["soon"], "title": ["T"]}
     # As Pelican's own processors make them: the first definition, "_" read as a space.
@@ -68,8 +68,8 @@ def test_the_reader_takes_the_dates_the_converting_process_parsed(tmp_path):
 
     from pelican.utils import SafeDatetime
 
-    from sitekit.build.settings import LOCAL_SETTINGS, load_settings
-    from sitekit.plugins.reader import SiteMarkdownReader
+    from sitekit.markdown.reader import SiteMarkdownReader
+    from sitekit.runner.settings import LOCAL_SETTINGS, load_settings
 
     settings, _ = load_settings(LOCAL_SETTINGS, tmp_path / "output", tmp_path)
     source = tmp_path / "a.md"

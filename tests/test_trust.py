@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from sitekit.footnotes import HEADING_ID
+from sitekit.markdown.footnotes import HEADING_ID
 from tests.support.build import run_build, snapshot
 from tests.support.pages import PRODUCTION_URL, ROOT, parse_html
 

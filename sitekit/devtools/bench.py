@@ -32,12 +32,12 @@ from pathlib import Path
 
 import brotli
 
-from sitekit.build import command_line
-from sitekit.build.settings import PROJECT, load_settings
-from sitekit.problems import display_path
-from sitekit.publish.precompress import BROTLI_QUALITY, GZIP_LEVEL
-from sitekit.publish.search import article_glob, pagefind_command
-from sitekit.sources.validate import Source, parse
+from sitekit.core.problems import display_path
+from sitekit.hosting.precompress import BROTLI_QUALITY, GZIP_LEVEL
+from sitekit.markdown.check import Source, parse
+from sitekit.runner import command_line
+from sitekit.runner.settings import PROJECT, load_settings
+from sitekit.search.publish import article_glob, pagefind_command
 
 CATEGORIES = 10
 TAGS = 20
@@ -206,7 +206,7 @@ def run_measured(
 
 
 def parse_steps(log: str) -> dict[str, float]:
-    """The `Steps: pelican 3.604 s, links 0.279 s` line of `python -m sitekit.build --timings`."""
+    """The `Steps: pelican 3.604 s, links 0.279 s` line of `python -m sitekit.runner --timings`."""
     for line in log.splitlines():
         if line.startswith("Steps: "):
             pairs = (part.rsplit(" ", 2) for part in line.removeprefix("Steps: ").split(", "))
@@ -315,7 +315,7 @@ def markdown_alone(settings: dict, articles: list[Path]) -> Measurement:
     """Every article converted as the reading processes do, in this process."""
     from pelican.readers import MarkdownReader
 
-    from sitekit.plugins.reader import Converter
+    from sitekit.markdown.reader import Converter
 
     print(f"bench: {MARKDOWN_SCENARIO}…", file=sys.stderr, flush=True)
     MarkdownReader(settings)  # lists the Markdown extensions in the settings, as Pelican does
@@ -427,7 +427,7 @@ COMPRESSORS = {
 
 def compressor_table(output: Path, sample: int = 200) -> str:
     """Bytes and seconds of each compressor on a spread of the site's text files."""
-    from sitekit.publish.precompress import text_files
+    from sitekit.hosting.precompress import text_files
 
     files = text_files(output)
     chosen = files[:: max(1, len(files) // sample)][:sample]

@@ -65,7 +65,7 @@ def build_in_child(argv: list[str], connection: Any) -> None:
     import contextlib
     import io
 
-    from sitekit import build as site_build
+    from sitekit import runner as site_build
 
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
@@ -81,8 +81,8 @@ def error_page(problems: list[str]) -> bytes:
     """A page in the site's style (its stylesheet and header) that lists every problem."""
     site_name, css = "The site", ""
     try:
-        from sitekit.build import LOCAL_SETTINGS, load_settings
-        from sitekit.plugins.inline_css import read_stylesheet
+        from sitekit.runner import LOCAL_SETTINGS, load_settings
+        from sitekit.templating.inline_css import read_stylesheet
 
         settings, options = load_settings(LOCAL_SETTINGS)
         site_name, css = settings["SITENAME"], read_stylesheet(settings, options)

@@ -14,9 +14,9 @@ import threading
 import time
 from pathlib import Path
 
-from sitekit.build.settings import PROJECT
 from sitekit.devtools import browser
 from sitekit.devtools.preview import Preview
+from sitekit.runner.settings import PROJECT
 
 ARTICLE = "back-massage-therapy"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pelican.utils import slugify
 
-from sitekit.sources.validate import PLACEHOLDER, Source, markdown_files, read_source
+from sitekit.markdown.check import PLACEHOLDER, Source, markdown_files, read_source
 
 TEMPLATE = """\
 Title: {title}

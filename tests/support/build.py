@@ -10,7 +10,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitekit import build as site_build
+from sitekit import runner as site_build
 from tests.support.pages import PRODUCTION_URL
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +40,7 @@ def environment(env: dict[str, str] | None):
 
 
 def run_build(*args, output, env=None, production=False) -> Run:
-    """Build in this process through sitekit.build's command line, as `invoke build` does.
+    """Build in this process through sitekit.runner's command line, as `invoke build` does.
 
     `production=True` builds with publishconf.py for PRODUCTION_URL.
     """

@@ -1,0 +1,128 @@
+"""Images in articles: responsive, private and fast, and a social image for every article.
+
+- Each ``![alt]({static}/images/NAME)`` becomes a ``<picture>`` with AVIF and
+  WebP candidates and the original format as fallback, several widths (none
+  wider than the original), ``sizes`` matching the theme's column, and the
+  ``width`` and ``height`` it is displayed at. Every image loads lazily except
+  the article's first, the likely largest paint.
+- ``article.social_image`` is the first image, or the one named by an
+  ``Image:`` field, or else (in a build with a SITEURL, where other sites can
+  fetch it) a generated card with the title and the site's name in the
+  theme's colours.
+
+The files are only planned here (sitekit.images.imaging names each by its content);
+images.publish makes them, on every core, from a cache kept between builds.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+
+from sitekit.core import state
+from sitekit.images import imaging
+from sitekit.images.check import STATIC, image_file
+
+_IMG = re.compile(r"<img\s[^>]*>")
+_ATTRIBUTE = re.compile(r'([a-zA-Z][a-zA-Z0-9-]*)(?:\s*=\s*"([^"]*)")?')
+
+
+def source_of(src: str, article: Path, content_root: Path) -> Path | None:
+    """The image file a `{static}` address names, if it is a raster image under content/."""
+    path = image_file(html.unescape(src), article, content_root)
+    if path is None:
+        return None
+    path = path.resolve()
+    return path if path.suffix.lower() in imaging.RASTER_SUFFIXES and path.is_file() else None
+
+
+def srcset(candidates: tuple[imaging.Candidate, ...], site_url: str) -> str:
+    return ", ".join(f"{site_url}/{c.url_name} {c.width}w" for c in candidates)
+
+
+def picture(
+    image_set: imaging.ImageSet, attributes: dict[str, str], site_url: str, first: bool
+) -> str:
+    """The markup of one image; `attributes` are the img's own, already escaped."""
+    largest = image_set.fallback[-1]
+    sources = [
+        f'<source type="{mime}" srcset="{srcset(candidates, site_url)}" sizes="{imaging.SIZES}">'
+        for mime, candidates in image_set.sources[:-1]
+    ]
+    kept = {k: v for k, v in attributes.items() if k not in ("src", "width", "height", "loading")}
+    own = " ".join(f'{k}="{v}"' for k, v in kept.items())
+    loading = 'fetchpriority="high"' if first else 'loading="lazy" decoding="async"'
+    fallback = (
+        f'<img src="{site_url}/{largest.url_name}" srcset="{srcset(image_set.fallback, site_url)}" '
+        f'sizes="{imaging.SIZES}" width="{largest.width}" height="{largest.height}" {own} {loading}>'
+    )
+    return "<picture>" + "".join(sources) + fallback + "</picture>"
+
+
+def attributes_of(tag: str) -> dict[str, str]:
+    return {name.lower(): value or "" for name, value in _ATTRIBUTE.findall(tag[4:-1].rstrip("/"))}
+
+
+def social_candidate(image_set: imaging.ImageSet, alt: str) -> dict[str, Any]:
+    """The fallback candidate nearest 1200 px wide, which every platform can show."""
+    best = min(image_set.fallback, key=lambda c: abs(c.width - imaging.CARD_SIZE[0]))
+    return {"path": best.url_name, "width": best.width, "height": best.height, "alt": alt}
+
+
+def enrich(generator: Any) -> None:
+    # `article_generator_finalized`: every article is read, none is written yet.
+    settings = generator.settings
+    build = state.of(settings)
+    content_root = Path(settings["PATH"]).resolve()
+    site_url = settings["SITEURL"]
+    colours = imaging.theme_colours(build.stylesheet)
+    palette = tuple(
+        colours.get(name, fallback)
+        for name, fallback in (
+            ("--color-background", "#ffffff"),
+            ("--color-text", "#111111"),
+            ("--color-link", "#0b4b86"),
+            ("--color-muted", "#444444"),
+        )
+    )
+    for article in [*generator.articles, *generator.drafts]:
+        # Resolved only for an article that shows an image (a realpath call each).
+        source = Path(article.source_path)
+        found: list[tuple[imaging.ImageSet, str]] = []
+
+        def replace(match: re.Match[str], source: Path = source, found: list = found) -> str:
+            attributes = attributes_of(match.group(0))
+            path = source_of(attributes.get("src", ""), source.resolve(), content_root)
+            if path is None:
+                return match.group(0)
+            image_set = imaging.plan(path)
+            build.image_jobs.update({job.name: job for job in image_set.jobs})
+            found.append((image_set, html.unescape(attributes.get("alt", ""))))
+            return picture(image_set, attributes, site_url, first=len(found) == 1)
+
+        article._content = _IMG.sub(replace, article._content or "")
+        named = STATIC.sub("", article.metadata.get("image", "")).lstrip("/")
+        if named and (path := source_of("{static}/" + named, source.resolve(), content_root)):
+            image_set = imaging.plan(path)
+            build.image_jobs.update({job.name: job for job in image_set.jobs})
+            article.social_image = social_candidate(image_set, article.title)
+        elif found:
+            article.social_image = social_candidate(*found[0])
+        elif site_url:  # a card is for other sites to show: only a build with an address needs one
+            job = imaging.card_job(article.slug, article.title, settings["SITENAME"], palette)
+            build.image_jobs[job.name] = job
+            width, height = imaging.CARD_SIZE
+            article.social_image = {
+                "path": job.name,
+                "width": width,
+                "height": height,
+                "alt": article.title,
+            }
+
+
+def register() -> None:
+    signals.article_generator_finalized.connect(enrich)

@@ -1,0 +1,55 @@
+"""Authors and reviewers: the people of content/authors.toml (sitekit.people.model) on articles and author pages.
+
+The sources check (sitekit.people.check) has already refused an unknown name,
+a reviewer without a date and a review dated before the article, so this plugin
+only attaches what templates show:
+
+- ``article.person``: the Person the ``Author:`` field names (None without one);
+- ``article.reviewer`` and ``article.last_reviewed``: from ``Reviewed-By:`` and
+  ``Last-Reviewed:``;
+- ``author.person`` on each Author object, for its page (author.html).
+
+The file is part of the build's inputs digest (sitekit.core.inputs), so a changed
+bio renders every page that shows it again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pelican import signals
+
+from sitekit.core import state
+from sitekit.core.dates import parse_iso
+from sitekit.people import model as people
+
+
+def load(pelican: Any) -> None:
+    # `initialized`: before any generator runs.
+    described, problems = people.load(people.people_file(pelican.settings), "authors file")
+    if problems:  # the sources check reports these first; a bare Pelican run stops here
+        raise ValueError(str(problems[0]))
+    state.of(pelican.settings).people = described
+
+
+def attach(generator: Any) -> None:
+    # `article_generator_finalized`: every article is read, none is written yet.
+    described: dict[str, people.Person] = state.of(generator.settings).people
+    pages: dict[str, Any] = {}
+    for author in getattr(generator, "authors", []):
+        author[0].person = described.get(author[0].name)
+        pages[author[0].name] = author[0]
+    for article in [*generator.articles, *generator.drafts]:
+        author = getattr(article, "author", None)
+        article.person = described.get(author.name) if author is not None else None
+        reviewer = article.metadata.get("reviewed-by")
+        article.reviewer = described.get(reviewer) if reviewer else None
+        # The reviewer's own page, when they have written an article too.
+        article.reviewer_page = pages.get(reviewer) if reviewer else None
+        reviewed = parse_iso(article.metadata.get("last-reviewed", ""))
+        article.last_reviewed = reviewed.date() if reviewed else None
+
+
+def register() -> None:
+    signals.initialized.connect(load)
+    signals.article_generator_finalized.connect(attach)

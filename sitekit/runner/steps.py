@@ -1,0 +1,107 @@
+"""Stage 4: publishing steps, run by the runner on the staging folder once Pelican is done.
+
+In this order, each switched by an option (sitekit.core.state.Options):
+1. give static assets their fingerprinted names (fingerprints; fingerprint_assets);
+2. start indexing the published articles for the search page with Pagefind
+   (search; always), which runs beside steps 3 to 6 and is waited for after them;
+3. make the planned image files and clean every other raster image (images; always);
+4. write the `_headers` file for Netlify and Cloudflare Pages (headers; headers_file);
+5. write sitemap.xml from the pages actually written (sitemap; sitemap);
+6. check that every internal link of every written page and feed leads
+   somewhere (links; always): a broken one is a problem that fails the build;
+   no page links into the search index, which Pagefind may still be writing;
+7. write .gz and .br twins of every text file, the files above included
+   (precompress; precompress).
+
+A new step is a function of (output folder, settings, BuildState) added to
+``run`` at its place in the order; it reports editor mistakes as Problems.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sitekit.core.problems import Problem, display_path
+from sitekit.core.state import BuildState
+from sitekit.hosting import headers, precompress, sitemap
+from sitekit.images import publish as images
+from sitekit.links import publish as links
+from sitekit.search import publish as search
+from sitekit.templating import fingerprints
+
+# What the status line of a long build says during each step (sitekit.core.progress).
+STAGES = {
+    "pelican": "reading",
+    "images": "making images",
+    "search": "indexing for search",
+    "links": "checking links",
+    "precompress": "compressing",
+}
+
+
+@contextmanager
+def timed(build: BuildState, step: str) -> Iterator[None]:
+    """Add the step's seconds to `build.seconds` (`python -m sitekit.runner --timings`)."""
+    started = time.perf_counter()
+    build.progress.stage(STAGES.get(step, step))
+    try:
+        yield
+    finally:
+        build.seconds[step] = build.seconds.get(step, 0.0) + time.perf_counter() - started
+
+
+def run(output: Path, settings: dict[str, Any], build: BuildState) -> list[Problem]:
+    options = build.options
+    with timed(build, "fingerprints"):
+        fingerprints.rename(output, settings, build.assets)
+    # Pagefind reads the articles while the next steps run; none of them writes an article.
+    with timed(build, "search"):
+        finish_search = search.start(output, settings["ARTICLE_SAVE_AS"], build)
+    try:
+        problems = _beside_search(output, settings, build)
+    finally:
+        # Waited for even when a step failed, so that no Pagefind outlives the build.
+        with timed(build, "search"):
+            searched = finish_search()
+    if problems or searched:
+        return problems or searched
+    if options.precompress:
+        with timed(build, "precompress"):
+            precompress.precompress(output, build.previous, progress=build.progress)
+    return []
+
+
+def _beside_search(output: Path, settings: dict[str, Any], build: BuildState) -> list[Problem]:
+    options = build.options
+    with timed(build, "images"):
+        problems, build.images_made, build.images_reused = images.make_images(
+            output,
+            build.output,
+            build.image_jobs,
+            display_path(Path(settings["PATH"])),
+            early=build.early_images,
+        )
+    if problems:
+        return problems
+    if options.headers_file:
+        with timed(build, "headers"):
+            headers.write_headers_file(output, options.headers_file, settings, build.stylesheet)
+    if options.sitemap:
+        with timed(build, "sitemap"):
+            sitemap.write_sitemap(output, options.sitemap, settings["SITEURL"], build.written)
+    with timed(build, "links"):
+        return links.check_links(
+            output,
+            settings["SITEURL"],
+            sources=build.page_sources,
+            unpublished=build.unpublished,
+            shown=display_path,
+            output_name=display_path(build.output),
+            digests={name: keys[1] for name, keys in build.page_keys.items()},
+            cache=build.cache / links.CACHE,
+            read=build.page_links,
+        )
