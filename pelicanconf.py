@@ -64,6 +64,8 @@ PLUGINS = [
     "sitekit.listings.feeds",
     "sitekit.pages.render",
     "sitekit.links.plugin",
+    "sitekit.search.plugin",
+    "sitekit.hosting.plugin",
 ]
 # Options of our plugins and publishing steps: sitekit.core.state.Options lists
 # every one with its default. Local builds use the defaults.

@@ -1,11 +1,7 @@
 """The build runner: strict about warnings, careful with the output folder."""
 
-from dataclasses import dataclass
-from types import SimpleNamespace
-
 from sitekit.core.problems import PROJECT, one_line
 from sitekit.hosting.headers import csp_hash
-from sitekit.runner import staging
 from sitekit.templating.inline_css import minify
 from tests.support.build import leftovers, run_build
 from tests.support.pages import ROOT
@@ -103,51 +99,3 @@ def test_a_page_written_twice_keeps_the_write_pelican_keeps(tmp_path):
     archives = (run.output / "archives" / "index.html").read_text("utf-8")
     assert "<title>Back Massage Therapy (1) · " in archives
     assert "<title>Archives" not in archives
-
-
-def test_page_folders_are_made_ahead_of_pelican_and_unused_ones_removed(tmp_path):
-    @dataclass(frozen=True)
-    class named:  # a content, tag, category or author, as far as its page goes
-        save_as: str
-
-    articles = SimpleNamespace(
-        translations=[named("fr/post/index.html")],
-        articles=[named("post/index.html"), named("deep/er/index.html")],
-        hidden_articles=[named("../outside/index.html")],  # Pelican refuses to write it
-        drafts=[named("")],  # a draft that is not written: no folder
-        tags={named("tag/t/index.html"): []},
-        categories=[(named("category/c/index.html"), [])],
-        authors=[],
-    )
-    pages = SimpleNamespace(pages=[named("about/index.html")], hidden_pages=[named("404.html")])
-    # In the order Pelican writes them, so that the folders are made ahead of it.
-    assert staging.planned_pages([articles, pages]) == [
-        "fr/post/index.html",
-        "post/index.html",
-        "deep/er/index.html",
-        "../outside/index.html",
-        "tag/t/index.html",
-        "category/c/index.html",
-        "about/index.html",
-        "404.html",
-    ]
-    folders = staging.Folders(tmp_path, ["post", "gone/away"])
-    folders.add([articles, pages])
-    for forked in folders.forked:
-        forked.result()  # made in full, as they are long before Pelican writes
-    assert folders.made == [
-        "post",
-        "gone/away",
-        "fr/post",
-        "deep/er",
-        "tag/t",
-        "category/c",
-        "about",
-    ]
-    assert all((tmp_path / folder).is_dir() for folder in folders.made)
-    assert not (tmp_path.parent / "outside").exists()
-    folders.stop()
-    folders.prune(["post/index.html", "deep/er/index.html", "tag/t/index.html"])
-    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
-        "deep", "deep/er", "post", "tag", "tag/t"
-    ]  # fmt: skip

@@ -6,6 +6,18 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+# The compressed twins of a text file (hosting.precompress), which other steps leave alone.
+TWIN_SUFFIXES = (".gz", ".br")
+
+
+def written_name(path: str, output_path: str) -> str:
+    """The name below the output folder of a file Pelican wrote (`content_written` gives
+    `path` as abspath(OUTPUT_PATH + name)): what follows the folder, where resolve() would
+    cost a realpath a page, and relpath two abspaths."""
+    folder = os.path.join(os.path.abspath(output_path), "")
+    name = path.removeprefix(folder) if path.startswith(folder) else os.path.relpath(path, folder)
+    return name.replace(os.sep, "/")
+
 
 def link_or_copy(source: Path, target: Path) -> None:
     """Give `target` the bytes of `source`: a hard link, or a copy where links are not possible.

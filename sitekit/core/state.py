@@ -63,9 +63,6 @@ class Options:
     sitemap: str = ""
     # hosting.precompress: .gz and .br twins of every text file.
     precompress: bool = False
-    # search.publish: a rebuild indexes only the changed articles, beside the last
-    # full index (which the search page then also asks); off, the index is made anew.
-    search_delta: bool = True
     # search.publish: at most this many articles in each part of the index (a shard), so
     # that Pagefind's memory stays under 250 MB; the search page asks every shard.
     search_shard: int = 800
@@ -129,22 +126,21 @@ class BuildState:
     image_jobs: dict[str, Any] = field(default_factory=dict)
     # images.publish.start_early: those of them being made while Pelican writes.
     early_images: Any = None
-    # pages.render: page keys of this build, and how many pages were rendered or reused.
-    page_keys: dict[str, Any] = field(default_factory=dict)
-    # pages.render.recorded_keys: the last good build's page keys, read once.
-    recorded_keys: dict[str, Any] | None = None
-    # pages.render: what the link check needs of each page rendered
-    # (sha256 of its bytes -> links.publish.Page), read while rendering.
-    page_links: dict[str, Any] = field(default_factory=dict)
-    # pages.render: the same for the search index (sha256 of a page's bytes ->
-    # search.publish.indexed_text).
-    page_texts: dict[str, str] = field(default_factory=dict)
+    # pages.render: every page the writer wrote (name below the output -> sha256 of its bytes).
+    page_digests: dict[str, str] = field(default_factory=dict)
+    # Set by features on `initialized`: what to read of each page the writer writes anew,
+    # while its text is at hand (name -> function of the page's text and bytes), such as
+    # the link check's links and the search index's text.
+    page_readers: dict[str, Callable[[str, bytes], Any]] = field(default_factory=dict)
+    # pages.render: what each reader read (reader name -> sha256 of a page's bytes -> value).
+    page_reads: dict[str, dict[str, Any]] = field(default_factory=dict)
     # search.publish: what the full index in the output read (page -> [sha256 of the
     # page, of its indexed text]), for `commit`.
     search_base: dict[str, list[str]] | None = None
     # pages.render: the writer, whose deferred pages are rendered on `finalized`.
     writer: Any = None
-    # pages.render: the pages rendered (not reused) in this build (`rendered` counts them).
+    # pages.render: the pages whose bytes changed in this build (`rendered` counts them);
+    # `reused` counts those linked from the last output, their bytes unchanged.
     rendered_pages: list[str] = field(default_factory=list)
     # markdown.reader and pages.render: processes used to read and to render.
     processes: dict[str, int] = field(default_factory=dict)

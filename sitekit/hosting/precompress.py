@@ -24,11 +24,10 @@ from pathlib import Path
 import brotli
 
 from sitekit.core import forks
-from sitekit.core.files import link_or_copy, replace_with
+from sitekit.core.files import TWIN_SUFFIXES, link_or_copy, replace_with
 from sitekit.core.progress import Progress
 
 TEXT_SUFFIXES = {".html", ".css", ".xml", ".txt", ".svg", ".json", ".js"}
-TWIN_SUFFIXES = (".gz", ".br")
 GZIP_LEVEL = 9
 BROTLI_QUALITY = 5
 

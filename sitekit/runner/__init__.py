@@ -35,7 +35,7 @@ from sitekit.core.problems import display_path, one_line
 from sitekit.core.progress import Progress
 from sitekit.images import publish as images
 from sitekit.markdown.check import validate
-from sitekit.pages import render as render_cache
+from sitekit.pages import render
 from sitekit.runner import staging
 from sitekit.runner import steps as publish
 from sitekit.runner.settings import (
@@ -148,19 +148,8 @@ def build(
                     # No template changes while a build runs: skip the check of its file each use.
                     "auto_reload": False,
                 }
-                # Page folders made beside Pelican's reading, then beside its writing.
-                folders = staging.Folders(
-                    folder, staging.page_folders(render_cache.recorded_keys(build_state))
-                )
-                try:
-                    with publish.timed(build_state, "pelican"), sources.stops_pelican():
-                        # After the sources check's receiver: none for a build it stops.
-                        signals.all_generators_finalized.connect(folders.add)
-                        pelican.run()
-                finally:
-                    signals.all_generators_finalized.disconnect(folders.add)
-                    folders.stop()
-                folders.prune(build_state.page_keys)
+                with publish.timed(build_state, "pelican"), sources.stops_pelican():
+                    pelican.run()
                 if not messages and not sources.problems():
                     messages += [str(p) for p in publish.run(folder, settings, build_state)]
             except Exception as error:
@@ -181,7 +170,7 @@ def build(
             }
             if result.ok:
                 staging.swap_into_place(folder, output)
-                render_cache.commit(build_state)
+                render.remove_other_caches(build_state)
                 search.commit(build_state)
         finally:
             sources.forked.stop()

@@ -101,7 +101,7 @@ def _beside_search(output: Path, settings: dict[str, Any], build: BuildState) ->
             unpublished=build.unpublished,
             shown=display_path,
             output_name=display_path(build.output),
-            digests={name: keys[1] for name, keys in build.page_keys.items()},
+            digests=build.page_digests,
             cache=build.cache / links.CACHE,
-            read=build.page_links,
+            read=build.page_reads.get(links.READER),
         )

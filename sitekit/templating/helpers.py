@@ -5,22 +5,16 @@
   summary can close the block early (``</script>``) or start markup inside it;
 - the ``url_path`` filter turns the file a page is written to into its address
   below SITEURL (``tag/x/index.html`` is ``tag/x/``);
-- ``SITEURL`` and ``SEARCH_URL`` are globals too, so that macros need no context;
-- with the ``csp_meta`` option, the ``csp_meta_policy`` global gives a page's
-  ``<meta>`` Content-Security-Policy (hosting.headers).
+- ``SITEURL`` and ``SEARCH_URL`` are globals too, so that macros need no context.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlsplit
 
 from markupsafe import Markup
 from pelican import signals
-
-from sitekit.core import state
-from sitekit.hosting.headers import content_security_policy
 
 _UNSAFE_IN_SCRIPT = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
@@ -50,7 +44,6 @@ def url_path(output_file: str) -> str:
 def add_helpers(generator: Any) -> None:
     # `generator_init`: each generator has its own Jinja environment.
     settings = generator.settings
-    build = state.of(settings)
     generator.env.filters["json_ld"] = json_ld
     generator.env.filters["url_path"] = url_path
     # The site's address and its search page as globals, which templates imported
@@ -59,18 +52,6 @@ def add_helpers(generator: Any) -> None:
     # page a SITEURL of its own, is refused (runner.settings).
     for name in ("SITEURL", "SEARCH_URL"):
         generator.env.globals[name] = settings.get(name, "")
-    # The search page asks pagefind/delta.json for the last rebuild's changes (search.publish).
-    generator.env.globals["search_delta"] = build.options.search_delta
-    if build.options.csp_meta:
-        parts = urlsplit(settings["SITEURL"])
-        origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
-
-        def csp_meta_policy(scripts: tuple[str, ...] = (), search: bool = False) -> str:
-            return content_security_policy(
-                build.stylesheet, for_meta=True, scripts=scripts, origin=origin, search=search
-            )
-
-        generator.env.globals["csp_meta_policy"] = csp_meta_policy
 
 
 def register() -> None:
