@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import sitekit
-from sitekit.people import model as people
 
 # Settings that name places on this machine, not what a page shows.
 VOLATILE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PATH", "SITEKIT_STATE"}
@@ -70,8 +69,11 @@ def versions() -> list[str]:
     return [sys.version, *sorted(installed)]
 
 
-def digest(settings: dict[str, Any], plugin_modules: Iterable[Any] = ()) -> str:
-    """The digest of code, theme, settings and versions for one build."""
+def digest(
+    settings: dict[str, Any], plugin_modules: Iterable[Any] = (), data_files: Iterable[Path] = ()
+) -> str:
+    """The digest of code, theme, settings and versions for one build, and of the
+    `data_files`: content that is not an article or a page, but shows on them."""
     sha = hashlib.sha256()
 
     def add(label: str, data: bytes) -> None:
@@ -89,8 +91,7 @@ def digest(settings: dict[str, Any], plugin_modules: Iterable[Any] = ()) -> str:
     }
     add("settings", json.dumps(stable, sort_keys=True).encode())
     add("versions", "\n".join(versions()).encode())
-    # Content that is not an article or a page, but shows on them: the authors file.
-    described = people.people_file(settings)
-    if described.is_file():
-        add("data:people", described.read_bytes())
+    for path in data_files:
+        if path.is_file():
+            add(f"data:{path.name}", path.read_bytes())
     return sha.hexdigest()

@@ -1,4 +1,6 @@
-"""Which files under content/ Pelican will publish, and which it would silently skip.
+"""The Markdown sources: which files under content/ Pelican will publish (and which it would
+silently skip), and each one read as its fields and its body (`Source`), which every
+feature's checks share.
 
 Pelican reads a Markdown file only inside ARTICLE_PATHS (or PAGE_PATHS), with
 any of its Markdown extensions, and no other text format here (pelicanconf.py
@@ -10,9 +12,11 @@ both instead.
 from __future__ import annotations
 
 import fnmatch
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from markdown.extensions.meta import META_MORE_RE, META_RE
 from pelican.readers import MarkdownReader
 
 from sitekit.core.problems import Problem
@@ -83,3 +87,66 @@ def stray_files(settings: dict[str, Any], shown: str) -> list[Problem]:
                 )
             )
     return problems
+
+
+@dataclass
+class Source:
+    path: Path
+    shown: str
+    fields: dict[str, tuple[str, int]]  # lowercased key -> (value, line number)
+    keys: dict[str, str]  # lowercased key -> the key as written
+    body: str
+    body_line: int
+
+    def value(self, key: str) -> str:
+        return self.fields.get(key, ("", 0))[0]
+
+    def line_of(self, key: str) -> int | None:
+        return self.fields[key][1] if key in self.fields else None
+
+    @property
+    def draft(self) -> bool:
+        return self.value("status").lower() == "draft"
+
+
+def parse(path: Path, text: str, shown: str) -> Source:
+    """Split a Markdown file into its metadata fields and its body, as the meta extension does."""
+    lines = text.split("\n")
+    fields: dict[str, tuple[str, int]] = {}
+    keys: dict[str, str] = {}
+    key = None
+    number = 0
+    for number, line in enumerate(lines, start=1):
+        if match := META_RE.match(line):
+            key = match.group("key").strip().lower()
+            keys[key] = match.group("key").strip()
+            fields[key] = (match.group("value").strip(), number)
+        elif key and (match := META_MORE_RE.match(line)):
+            value, first = fields[key]
+            fields[key] = (f"{value} {match.group('value').strip()}", first)
+        else:
+            break
+    else:
+        number += 1
+    body = "\n".join(lines[number - 1 :])
+    return Source(path, shown, fields, keys, body, number)
+
+
+def read_source(path: Path, shown: str) -> Source | Problem:
+    data = path.read_bytes()
+    if not data.strip():
+        return Problem(
+            shown,
+            None,
+            "the file is empty. Add the fields (Title, Date, Category, Summary) and the article's text, or delete the file.",
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return Problem(
+            shown,
+            line,
+            f"the file is not UTF-8 text (byte 0x{data[error.start]:02x}). Save it with UTF-8 encoding in your editor.",
+        )
+    return parse(path, text.removeprefix("\ufeff"), shown)

@@ -33,8 +33,8 @@ from pathlib import Path
 import brotli
 
 from sitekit.core.problems import display_path
+from sitekit.core.sources import Source, parse
 from sitekit.hosting.precompress import BROTLI_QUALITY, GZIP_LEVEL
-from sitekit.markdown.check import Source, parse
 from sitekit.runner import command_line
 from sitekit.runner.settings import PROJECT, load_settings
 from sitekit.search.publish import article_glob, pagefind_command

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from pelican.utils import slugify
 
-from sitekit.markdown.check import PLACEHOLDER, Source, markdown_files, read_source
+from sitekit.core.sources import Source, markdown_files, read_source
+from sitekit.markdown.check import PLACEHOLDER
 
 TEMPLATE = """\
 Title: {title}

@@ -15,6 +15,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from sitekit.core.problems import Problem
+from sitekit.core.sources import Source
 
 MARKDOWN_IMAGE = re.compile(
     r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
@@ -87,3 +88,21 @@ def image_problems(
             if path is not None and path.is_file() and (wrong := unreadable(path, max_megapixels)):
                 problems.append(Problem(shown, number, f"the image {src} {wrong}"))
     return problems
+
+
+def field_image_problems(source: Source, named: str, root: Path, limit: int) -> list[Problem]:
+    """The `Image:` field names a file below content/, as `{static}/...` would."""
+    path = image_file("{static}/" + named.split("}", 1)[-1].lstrip("/"), source.path, root)
+    line = source.line_of("image")
+    if path is None or not path.is_file():
+        return [
+            Problem(
+                source.shown,
+                line,
+                f"'Image: {named}' names a file that does not exist. Give the path below content/, "
+                "for example 'Image: images/photo.jpg'.",
+            )
+        ]
+    if wrong := unreadable(path, limit):
+        return [Problem(source.shown, line, f"the image {named} {wrong}")]
+    return []

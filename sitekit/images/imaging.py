@@ -101,8 +101,17 @@ class ImageSet:
         return self.sources[-1][1]
 
 
+def source_key(path: Path) -> str:
+    """The image's bytes and every encoding option, hashed (as eleventy-img does)."""
+    stat = path.stat()
+    return _source_key(path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
 @cache
-def source_key(path: Path, size: int, mtime_ns: int) -> str:
+def _source_key(path: Path, size: int, mtime_ns: int, ctime_ns: int, inode: int) -> str:
+    # Read once a process for each version of the file: any write to it, or a file
+    # replaced under the same name, changes its change time or its inode, which no
+    # copy that keeps the modification time (cp -p, rsync -t) can set back.
     return hashlib.sha256(path.read_bytes() + settings_key()).hexdigest()[:10]
 
 
@@ -123,8 +132,7 @@ def widths_for(original: int) -> list[int]:
 
 def plan(path: Path) -> ImageSet:
     """The candidates of an image and the jobs that make them; reads only the header."""
-    stat = path.stat()
-    key = source_key(path, stat.st_size, stat.st_mtime_ns)
+    key = source_key(path)
     with Image.open(path) as image:
         width, height = displayed_size(image)
         has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
@@ -144,7 +152,6 @@ def plan(path: Path) -> ImageSet:
 
 def clean_job(name: str, path: Path) -> Job:
     """A published copy of a raster file, at its own size and format, with no metadata."""
-    stat = path.stat()
     suffix = path.suffix.lower()
     pillow_format = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}.get(
         suffix, Image.registered_extensions().get(suffix, "PNG")
@@ -156,7 +163,7 @@ def clean_job(name: str, path: Path) -> Job:
         str(path),
         0,
         pillow_format,
-        (*options.items(), ("key", source_key(path, stat.st_size, stat.st_mtime_ns))),
+        (*options.items(), ("key", source_key(path))),
     )
 
 

@@ -1,38 +1,26 @@
-"""Check every Markdown source before Pelican writes anything, in words an editor understands.
+"""The Markdown checks: the fields of an article or page, its text (banned HTML, links to
+files), where it will be written, and the footer's pages, in words an editor understands.
 
 Pelican skips an article with a bad date or a missing title and still reports
 success. Here every problem becomes an error that names the file and, where it
-helps, the line, and says what to do. All files are checked in one run.
-
-The metadata block is read with Python-Markdown's own patterns, so what is
-checked here is exactly what Pelican will see. The runner runs the check in a
-forked process while Pelican reads, and stops Pelican before it writes a page
-if the check found a problem (build.SourceCheck).
+helps, the line, and says what to do. The runner's sources check
+(runner.sources) calls these with every other feature's checks.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
-from markdown.extensions.meta import META_MORE_RE, META_RE
 from pelican.utils import slugify
 
 from sitekit.core.dates import date_problem, parse_iso
-from sitekit.core.problems import Problem, display_path
-from sitekit.core.sources import markdown_files, stray_files
-from sitekit.core.state import Options
-from sitekit.images.check import image_file, image_problems, unreadable
-from sitekit.people import model as people
-from sitekit.people.check import check_credits
-
-__all__ = ["PLACEHOLDER", "Source", "markdown_files", "parse", "read_source", "validate"]
+from sitekit.core.problems import Problem
+from sitekit.core.sources import Source
 
 REQUIRED = ("title", "date", "category", "summary")
 # A page (content/pages/) needs no date or category.
@@ -62,49 +50,6 @@ BANNED_ELEMENTS = {"script", "iframe"}
 # Cheap test before rendering: only a file that matches can hold banned HTML.
 _MAYBE_BANNED = re.compile(r"<\s*(script|iframe)\b|<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
 _INTERNAL_LINK = re.compile(r"[{|](filename|static|attach)[}|]([^\s)\"'<>]+)")
-
-
-@dataclass
-class Source:
-    path: Path
-    shown: str
-    fields: dict[str, tuple[str, int]]  # lowercased key -> (value, line number)
-    keys: dict[str, str]  # lowercased key -> the key as written
-    body: str
-    body_line: int
-
-    def value(self, key: str) -> str:
-        return self.fields.get(key, ("", 0))[0]
-
-    def line_of(self, key: str) -> int | None:
-        return self.fields[key][1] if key in self.fields else None
-
-    @property
-    def draft(self) -> bool:
-        return self.value("status").lower() == "draft"
-
-
-def parse(path: Path, text: str, shown: str) -> Source:
-    """Split a Markdown file into its metadata fields and its body, as the meta extension does."""
-    lines = text.split("\n")
-    fields: dict[str, tuple[str, int]] = {}
-    keys: dict[str, str] = {}
-    key = None
-    number = 0
-    for number, line in enumerate(lines, start=1):
-        if match := META_RE.match(line):
-            key = match.group("key").strip().lower()
-            keys[key] = match.group("key").strip()
-            fields[key] = (match.group("value").strip(), number)
-        elif key and (match := META_MORE_RE.match(line)):
-            value, first = fields[key]
-            fields[key] = (f"{value} {match.group('value').strip()}", first)
-        else:
-            break
-    else:
-        number += 1
-    body = "\n".join(lines[number - 1 :])
-    return Source(path, shown, fields, keys, body, number)
 
 
 class _TagFinder(HTMLParser):
@@ -271,88 +216,3 @@ def footer_page_problems(settings: dict, page_slugs: set[str]) -> list[Problem]:
         for slug in settings.get("FOOTER_PAGES", [])
         if slug not in page_slugs
     ]
-
-
-def read_source(path: Path, shown: str) -> Source | Problem:
-    data = path.read_bytes()
-    if not data.strip():
-        return Problem(
-            shown,
-            None,
-            "the file is empty. Add the fields (Title, Date, Category, Summary) and the article's text, or delete the file.",
-        )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return Problem(
-            shown,
-            line,
-            f"the file is not UTF-8 text (byte 0x{data[error.start]:02x}). Save it with UTF-8 encoding in your editor.",
-        )
-    return parse(path, text.removeprefix("\ufeff"), shown)
-
-
-def field_image_problems(source: Source, named: str, root: Path, limit: int) -> list[Problem]:
-    """The `Image:` field names a file below content/, as `{static}/...` would."""
-    path = image_file("{static}/" + named.split("}", 1)[-1].lstrip("/"), source.path, root)
-    line = source.line_of("image")
-    if path is None or not path.is_file():
-        return [
-            Problem(
-                source.shown,
-                line,
-                f"'Image: {named}' names a file that does not exist. Give the path below content/, "
-                "for example 'Image: images/photo.jpg'.",
-            )
-        ]
-    if wrong := unreadable(path, limit):
-        return [Problem(source.shown, line, f"the image {named} {wrong}")]
-    return []
-
-
-def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
-    """Every problem in every Markdown source, sorted by file and line."""
-    root = Path(settings["PATH"])
-    options = Options.from_settings(settings)
-    problems: list[Problem] = []
-    written_to: dict[str, list[str]] = defaultdict(list)
-    prefix = display_path(root, shown_relative_to)
-    problems += stray_files(settings, prefix)
-    people_path = people.people_file(settings)
-    people_shown = f"{prefix}/{people_path.relative_to(root).as_posix()}"
-    described, people_problems = people.load(people_path, people_shown)
-    problems += people_problems
-    page_slugs = set()
-    sources = [(path, "article") for path in markdown_files(settings)]
-    sources += [(path, "page") for path in markdown_files(settings, "PAGE")]
-    for path, kind in sources:
-        shown = f"{prefix}/{path.relative_to(root).as_posix()}"
-        source = read_source(path, shown)
-        if isinstance(source, Problem):
-            problems.append(source)
-            continue
-        if kind == "page" and not source.draft:
-            page_slugs.add(slug_of(source, settings))
-        problems += check_fields(source, kind) + check_body(source, root)
-        if described or not people_problems:  # a file that does not parse is reported alone
-            problems += check_credits(source, described, people_shown)
-        problems += image_problems(
-            shown, source.body, source.body_line, path, root, options.image_max_megapixels
-        )
-        if named := source.value("image"):
-            problems += field_image_problems(source, named, root, options.image_max_megapixels)
-        if source.value("title") and (target := output_path(source, settings, kind)):
-            written_to[target].append(shown)
-    problems += footer_page_problems(settings, page_slugs)
-    for target, shown_paths in written_to.items():
-        if len(shown_paths) > 1:
-            others = " and ".join(shown_paths[1:])
-            problems.append(
-                Problem(
-                    shown_paths[0],
-                    None,
-                    f"this file and {others} would be written to the same place, {target}. Give each a different Slug.",
-                )
-            )
-    return sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))

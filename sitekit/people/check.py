@@ -10,7 +10,7 @@ from sitekit.core.problems import Problem
 from sitekit.people.model import Person
 
 if TYPE_CHECKING:
-    from sitekit.markdown.check import Source
+    from sitekit.core.sources import Source
 
 
 def _unknown(field: str, name: str, people: dict[str, Person], file_shown: str) -> str:

@@ -34,8 +34,8 @@ from sitekit.core.files import files_below
 from sitekit.core.problems import display_path, one_line
 from sitekit.core.progress import Progress
 from sitekit.images import publish as images
-from sitekit.markdown.check import validate
 from sitekit.pages import render
+from sitekit.people import model as people
 from sitekit.runner import staging
 from sitekit.runner import steps as publish
 from sitekit.runner.settings import (
@@ -46,6 +46,7 @@ from sitekit.runner.settings import (
     check_output_path,
     load_settings,
 )
+from sitekit.runner.sources import validate
 from sitekit.search import publish as search
 
 __all__ = [
@@ -137,7 +138,9 @@ def build(
                 logs.fresh_pelican()
                 pelican = Pelican(settings)
                 # Keyed by everything that shapes the output, our plugins' code included.
-                build_state.inputs = inputs.digest(settings, pelican.plugins)
+                build_state.inputs = inputs.digest(
+                    settings, pelican.plugins, [people.people_file(settings)]
+                )
                 build_state.cache = cache_root(output) / build_state.inputs[:16]
                 settings["CACHE_PATH"] = str(build_state.cache)
                 build_state.cache.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,75 @@
+"""The sources check: every problem in every Markdown source and in content/authors.toml,
+before Pelican writes anything, each one line naming the file and line.
+
+The runner runs it in a forked process while Pelican reads, and stops Pelican
+before it writes a page if it found a problem (runner.SourceCheck). Each
+feature's own checks are called from here, in one pass over the sources.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from sitekit.core.problems import Problem, display_path
+from sitekit.core.sources import Source, markdown_files, read_source, stray_files
+from sitekit.core.state import Options
+from sitekit.images.check import field_image_problems, image_problems
+from sitekit.markdown.check import (
+    check_body,
+    check_fields,
+    footer_page_problems,
+    output_path,
+    slug_of,
+)
+from sitekit.people import model as people
+from sitekit.people.check import check_credits
+
+__all__ = ["Source", "validate"]
+
+
+def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
+    """Every problem in every Markdown source, sorted by file and line."""
+    root = Path(settings["PATH"])
+    options = Options.from_settings(settings)
+    problems: list[Problem] = []
+    written_to: dict[str, list[str]] = defaultdict(list)
+    prefix = display_path(root, shown_relative_to)
+    problems += stray_files(settings, prefix)
+    people_path = people.people_file(settings)
+    people_shown = f"{prefix}/{people_path.relative_to(root).as_posix()}"
+    described, people_problems = people.load(people_path, people_shown)
+    problems += people_problems
+    page_slugs = set()
+    sources = [(path, "article") for path in markdown_files(settings)]
+    sources += [(path, "page") for path in markdown_files(settings, "PAGE")]
+    for path, kind in sources:
+        shown = f"{prefix}/{path.relative_to(root).as_posix()}"
+        source = read_source(path, shown)
+        if isinstance(source, Problem):
+            problems.append(source)
+            continue
+        if kind == "page" and not source.draft:
+            page_slugs.add(slug_of(source, settings))
+        problems += check_fields(source, kind) + check_body(source, root)
+        if described or not people_problems:  # a file that does not parse is reported alone
+            problems += check_credits(source, described, people_shown)
+        problems += image_problems(
+            shown, source.body, source.body_line, path, root, options.image_max_megapixels
+        )
+        if named := source.value("image"):
+            problems += field_image_problems(source, named, root, options.image_max_megapixels)
+        if source.value("title") and (target := output_path(source, settings, kind)):
+            written_to[target].append(shown)
+    problems += footer_page_problems(settings, page_slugs)
+    for target, shown_paths in written_to.items():
+        if len(shown_paths) > 1:
+            others = " and ".join(shown_paths[1:])
+            problems.append(
+                Problem(
+                    shown_paths[0],
+                    None,
+                    f"this file and {others} would be written to the same place, {target}. Give each a different Slug.",
+                )
+            )
+    return sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))

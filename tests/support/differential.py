@@ -1,0 +1,233 @@
+"""An editor's session, step by step: after every step, an incremental build must write exactly
+the bytes a cold build of the same sources writes (tests/test_differential_*.py).
+
+The site is a copy of the project's own: its content, its theme and settings
+that import pelicanconf.py or publishconf.py, plus images and a person in
+authors.toml, so that every kind of edit has something to change. Each step
+edits the copy as an editor would; none of them knows how the build reuses
+anything, so a field, a file or a setting that reuse forgets shows up as a
+difference.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+from tests.support.build import differences, run_build, snapshot
+from tests.support.pages import ROOT
+
+AUTHORS = """\
+[[people]]
+name = "Ada Example"
+bio = "Ada writes about massage."
+credentials = "RMT"
+"""
+
+
+@dataclass
+class Site:
+    root: Path
+    production: bool
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def articles(self) -> Path:
+        return self.content / "articles"
+
+    @property
+    def settings(self) -> Path:
+        return self.root / "settings.py"
+
+    @property
+    def theme(self) -> Path:
+        return self.root / "theme"
+
+    def article(self, stem: str = "back-massage-therapy") -> Path:
+        return self.articles / f"{stem}.md"
+
+    def build(self, output: Path):
+        return run_build(
+            "--settings", self.settings, "--content", self.content,
+            output=output, production=self.production,
+        )  # fmt: skip
+
+
+def image(path: Path, colour: tuple[int, int, int], size: tuple[int, int] = (96, 64)) -> None:
+    """A small image with a gradient, so that its encodings differ from another colour's."""
+    picture = Image.new("RGB", size, colour)
+    for x in range(size[0]):
+        picture.putpixel((x, x * size[1] // size[0]), (x * 2 % 256, 40, 200))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    picture.save(path)
+
+
+def make_site(root: Path, production: bool) -> Site:
+    shutil.copytree(ROOT / "content", root / "content")
+    shutil.copytree(ROOT / "theme", root / "theme")
+    settings = "publishconf" if production else "pelicanconf"
+    (root / "settings.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom {settings} import *\n"
+        f"THEME = {str(root / 'theme')!r}\n",
+        "utf-8",
+    )
+    site = Site(root, production)
+    image(site.content / "images" / "one.jpg", (200, 120, 40))
+    image(site.content / "images" / "two.png", (20, 160, 90))
+    (site.content / "authors.toml").write_text(AUTHORS, "utf-8")
+    return site
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def add_field(path: Path, line: str) -> None:
+    """A field line, added after the first line (Title:)."""
+    title, rest = path.read_text("utf-8").split("\n", 1)
+    path.write_text(f"{title}\n{line}\n{rest}", "utf-8")
+
+
+def set_field(path: Path, name: str, value: str) -> None:
+    lines = path.read_text("utf-8").split("\n")
+    index = next(n for n, line in enumerate(lines) if line.startswith(f"{name}: "))
+    lines[index] = f"{name}: {value}"
+    path.write_text("\n".join(lines), "utf-8")
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text("utf-8").rstrip("\n") + "\n\n" + text + "\n", "utf-8")
+
+
+NEW_ARTICLE = """\
+Title: Stretching After a Massage
+Date: 2026-11-24
+Category: Aftercare
+Tags: stretching, chronic pain
+Summary: A few gentle stretches that keep the muscles loose after a back massage.
+
+Stretch slowly, and stop if it hurts.
+
+## Before you start
+
+Warm up first.
+
+## The stretches
+
+Reach up, then forward.
+
+## Afterwards
+
+Drink some water.
+"""
+
+HEADINGS = "## Before\n\nWarm up.\n\n## During\n\nBreathe.\n\n## After\n\nRest."
+
+NEW_PAGE = """\
+Title: Contact
+Summary: How to reach the people behind this site.
+
+Write to us by post.
+"""
+
+# Each step: what an editor does, as a function of the site. In order: later steps build
+# on earlier ones (the author exists before an article names them, and so on).
+STEPS: list[tuple[str, Callable[[Site], None]]] = [
+    ("nothing changed", lambda site: None),
+    ("body text", lambda site: append(site.article(), "A closing sentence, added later.")),
+    ("title", lambda site: set_field(site.article(), "Title", "Back Massage Therapy, Revised")),
+    ("summary", lambda site: set_field(site.article(), "Summary", "What a back massage does.")),
+    ("tags", lambda site: set_field(site.article(), "Tags", "stress relief, a new tag")),
+    ("category", lambda site: set_field(site.article(), "Category", "Techniques")),
+    ("date", lambda site: set_field(site.article(), "Date", "2026-11-18 09:30")),
+    ("modified", lambda site: add_field(site.article(), "Modified: 2026-11-26")),
+    ("image field added", lambda site: add_field(site.article(), "Image: images/one.jpg")),
+    ("image field changed", lambda site: set_field(site.article(), "Image", "images/two.png")),
+    (
+        "image file replaced under the same name",
+        lambda site: image(site.content / "images" / "two.png", (240, 10, 10), (80, 60)),
+    ),
+    (
+        "inline image in another article",
+        lambda site: append(
+            site.article("massage-therapy-for-the-upper-back"),
+            "![A hand on a back]({static}/images/one.jpg)",
+        ),
+    ),
+    (
+        "footnote",
+        lambda site: append(
+            site.article(), "Massage helps some people[^1].\n\n[^1]: A source, named here."
+        ),
+    ),
+    ("headings for a table of contents", lambda site: append(site.article(), HEADINGS)),
+    ("author", lambda site: add_field(site.article(), "Author: Ada Example")),
+    (
+        "reviewer and review date",
+        lambda site: add_field(site.article(), "Reviewed-By: Ada Example\nLast-Reviewed: 2026-11-27"),
+    ),
+    (
+        "authors.toml",
+        lambda site: replace_in(
+            site.content / "authors.toml", "Ada writes about massage.", "Ada teaches massage."
+        ),
+    ),
+    ("last review date", lambda site: set_field(site.article(), "Last-Reviewed", "2026-11-28")),
+    ("slug", lambda site: set_field(site.article(), "Slug", "back-massage")),
+    (
+        "new article",
+        lambda site: (site.articles / "stretching.md").write_text(NEW_ARTICLE, "utf-8"),
+    ),
+    ("status: draft", lambda site: add_field(site.articles / "stretching.md", "Status: draft")),
+    ("status: published", lambda site: set_field(site.articles / "stretching.md", "Status", "published")),
+    ("deleted article", lambda site: (site.articles / "stretching.md").unlink()),
+    ("new page", lambda site: (site.content / "pages" / "contact.md").write_text(NEW_PAGE, "utf-8")),
+    ("page text", lambda site: append(site.content / "pages" / "contact.md", "Or by email.")),
+    (
+        "settings",
+        lambda site: append(site.settings, 'HEALTH_NOTICE = "Ask a doctor before any massage."'),
+    ),
+    (
+        "template",
+        lambda site: replace_in(
+            site.theme / "templates" / "partials" / "footer.html",
+            "not medical advice.",
+            "not medical advice, ever.",
+        ),
+    ),
+    (
+        "stylesheet",
+        lambda site: replace_in(site.theme / "css" / "site.css", "}", "}\n.x { color: red }"),
+    ),
+]  # fmt: skip
+
+
+def folders(output: Path) -> list[Path]:
+    return sorted(p.relative_to(output) for p in output.rglob("*") if p.is_dir())
+
+
+def run_session(tmp_path: Path, production: bool) -> None:
+    """Every step, then an incremental build and a cold build of the same sources, which
+    must write the same files with the same bytes, and the same folders."""
+    site = make_site(tmp_path / "site", production)
+    output = site.root / "output"
+    for number, (step, edit) in enumerate(STEPS, start=1):
+        edit(site)
+        incremental = site.build(output)
+        assert incremental.code == 0, f"step {number} ({step}): {incremental.stderr}"
+        cold_root = tmp_path / f"cold-{number}"
+        cold = site.build(cold_root / "output")
+        assert cold.code == 0, f"step {number} ({step}): {cold.stderr}"
+        found = differences(snapshot(cold.output), snapshot(output))
+        assert found == [], f"step {number} ({step}): the incremental build differs: {found}"
+        assert folders(output) == folders(cold.output), f"step {number} ({step}): folders"
+        shutil.rmtree(cold_root)
