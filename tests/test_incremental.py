@@ -1,15 +1,11 @@
-"""Incremental rebuilds (content cache and reused pages) give exactly the output of a cold build."""
+"""Incremental rebuilds reuse what did not change (the differential tests check every edit
+against a cold build: tests/test_differential_*.py)."""
 
-import gzip
 import shutil
 import subprocess
 import sys
 
-import brotli
-import pytest
-
 from sitekit.devtools.bench import generate_site
-from sitekit.hosting.precompress import TEXT_SUFFIXES
 from sitekit.runner import build
 from tests.support.build import differences, run_build, snapshot
 from tests.support.pages import ROOT
@@ -77,76 +73,6 @@ def edit_date(article):
 
 def remove(article):
     article.unlink()
-
-
-@pytest.fixture(scope="module", params=[False, True], ids=["local", "production"])
-def built_once(request, tmp_path_factory):
-    """A generated site, built once; each test works on a copy of it (sources, output and caches)."""
-    production = request.param
-    folder = tmp_path_factory.mktemp("built-once")
-    generate_site(folder / "content", ARTICLES)
-    run = run_build(
-        "--content", folder / "content", output=folder / "output", production=production
-    )
-    assert run.code == 0, run.stderr
-    return folder, production
-
-
-@pytest.mark.parametrize(
-    "edit",
-    [
-        edit_body,
-        edit_title,
-        edit_tags,
-        edit_summary,
-        edit_newest_summary,
-        edit_date,
-        remove,
-        add_page,
-    ],
-)
-def test_rebuild_after_an_edit_equals_a_cold_build(tmp_path, built_once, edit):
-    original, production = built_once
-    site = tmp_path / "site"
-    shutil.copytree(original, site, symlinks=True)
-    content = site / "content"
-    edit(sorted((content / "articles").glob("*.md"))[11])
-
-    run = run_build("--content", content, output=site / "output", production=production)
-    assert run.code == 0, run.stderr
-    # Cold for pages, not for images: their cache is keyed by content, and tested on its own.
-    shutil.copytree(site / ".output.images", tmp_path / ".cold.images")
-    cold_settings = []
-    if production:
-        settings = tmp_path / "cold.py"
-        settings.write_text(COLD_WITHOUT_TWINS.format(root=str(ROOT)))
-        cold_settings = ["--settings", settings]
-    cold = run_build(
-        *cold_settings, "--content", content, output=tmp_path / "cold", production=production
-    )
-    assert cold.code == 0, cold.stderr
-
-    incremental, expected = snapshot(site / "output"), snapshot(cold.output)
-    twins = {p: incremental.pop(p) for p in list(incremental) if p.suffix in (".gz", ".br")}
-    if not production:
-        # A local rebuild indexes the edited article beside the last search index
-        # (test_search checks what it finds); a production build makes the index anew.
-        incremental, expected = without_search_index(incremental), without_search_index(expected)
-    assert differences(expected, incremental) == []
-    # No folder left over from the last build's pages (a removed article's, say).
-    search = "pagefind/" if not production else None
-    assert folders(site / "output", search) == folders(cold.output, search)
-    if production:
-        expected = {
-            p.with_name(p.name + s)
-            for p in incremental
-            if p.suffix in TEXT_SUFFIXES
-            for s in (".gz", ".br")
-        }
-        assert set(twins) == expected
-        for twin, data in twins.items():
-            decompress = gzip.decompress if twin.suffix == ".gz" else brotli.decompress
-            assert decompress(data) == incremental[twin.with_suffix("")], twin
 
 
 def test_unchanged_pages_are_reused_and_one_edit_renders_few(tmp_path):
