@@ -1,12 +1,14 @@
 """Editing safely: atomic and reproducible builds, drafts, escaped metadata, `invoke new`."""
 
 import json
+import os
 import signal
 import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
 from datetime import date
+from pathlib import Path
 
 import feedparser
 import pytest
@@ -14,20 +16,46 @@ import pytest
 from sitekit import runner as site_build
 from sitekit.devtools import scaffold
 from sitekit.devtools.bench import generate_site
-from tests.support.build import leftovers, run_build, run_build_process, snapshot
+from tests.support.build import differences, leftovers, run_build, run_build_process, snapshot
 from tests.support.pages import PRODUCTION_URL, ROOT, parse_html, running_scripts, scripts_allowed
 
 EXPLODING_PLUGIN = """
-import time
 from pelican import signals
 
 def explode(path, context):
-    if "{mode}" == "raise":
-        raise RuntimeError("a plugin failed halfway through writing")
-    time.sleep(60)
+    raise RuntimeError("a plugin failed halfway through writing")
 
 def register():
     signals.content_written.connect(explode)
+"""
+
+# Holds the build once pages.render has written every page into the staging folder,
+# and says so by writing `ready`: the pages there, as JSON. Blinker calls a signal's
+# receivers in no set order, so this takes the place of pages.render's receiver on
+# `finalized` and calls it first. The sleep is where the interrupt lands.
+HOLDING_PLUGIN = """
+import json
+import os
+import time
+from pathlib import Path
+
+from pelican import signals
+
+from sitekit.pages import render
+
+def flush_then_hold(pelican):
+    render.flush(pelican)
+    staging = Path(pelican.output_path)
+    pages = sorted(str(p.relative_to(staging)) for p in staging.rglob("*.html"))
+    ready = Path({ready!r})
+    partial = ready.with_name(ready.name + ".partial")
+    partial.write_text(json.dumps({{"staging": str(staging), "pages": pages}}))
+    os.replace(partial, ready)
+    time.sleep(60)
+
+def register():
+    signals.finalized.disconnect(render.flush)
+    signals.finalized.connect(flush_then_hold)
 """
 
 SETTINGS = """
@@ -37,13 +65,14 @@ from pelicanconf import *
 PATH = {content!r}
 THEME = {theme!r}
 PLUGIN_PATHS = [{plugins!r}]
-PLUGINS = [*PLUGINS, "explode"]
+PLUGINS = [*PLUGINS, {plugin!r}]
 """
 
 
-def settings_with_exploding_plugin(tmp_path, mode):
+def settings_with_plugin(tmp_path, name, code):
+    """Settings for the site's content with one more plugin, `name`, whose source is `code`."""
     (tmp_path / "plugins").mkdir()
-    (tmp_path / "plugins" / "explode.py").write_text(EXPLODING_PLUGIN.format(mode=mode))
+    (tmp_path / "plugins" / f"{name}.py").write_text(code)
     settings = tmp_path / "settings.py"
     settings.write_text(
         SETTINGS.format(
@@ -51,6 +80,7 @@ def settings_with_exploding_plugin(tmp_path, mode):
             content=str(ROOT / "content"),
             theme=str(ROOT / "theme"),
             plugins=str(tmp_path / "plugins"),
+            plugin=name,
         )
     )
     return settings
@@ -65,7 +95,8 @@ def built(tmp_path):
 
 def test_a_build_that_fails_halfway_leaves_the_output_byte_for_byte(tmp_path, built):
     output, before = built
-    run = run_build("--settings", settings_with_exploding_plugin(tmp_path, "raise"), output=output)
+    settings = settings_with_plugin(tmp_path, "explode", EXPLODING_PLUGIN)
+    run = run_build("--settings", settings, output=output)
     assert run.code == 1
     assert "a plugin failed halfway through writing" in run.stderr
     assert "Traceback" not in run.stderr
@@ -75,23 +106,44 @@ def test_a_build_that_fails_halfway_leaves_the_output_byte_for_byte(tmp_path, bu
 
 def test_an_interrupted_build_leaves_the_output_byte_for_byte(tmp_path, built):
     output, before = built
-    settings = settings_with_exploding_plugin(tmp_path, "hang")
+    ready = tmp_path / "pages-written.json"
+    settings = settings_with_plugin(tmp_path, "hold", HOLDING_PLUGIN.format(ready=str(ready)))
     process = subprocess.Popen(
         site_build.command_line("--settings", settings, "--output", output),
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A process group of its own, which the interrupt reaches as a whole, as Ctrl-C does.
+        start_new_session=True,
     )
-    deadline = time.monotonic() + 60
-    while not any(tmp_path.glob(".output.staging-*/**/*.html")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=30)
-    assert process.returncode == 130
-    assert "interrupted" in stderr and "Traceback" not in stderr
+    try:
+        deadline = time.monotonic() + 60
+        while not ready.exists():
+            if process.poll() is not None:
+                pytest.fail(f"the build ended before it held: {process.communicate()}")
+            if time.monotonic() > deadline:
+                pytest.fail("the build wrote no pages within 60 s")
+            time.sleep(0.02)
+        held = json.loads(ready.read_text())
+        staging = Path(held["staging"])
+        # The build is held: these pages are in the staging folder as the interrupt lands.
+        assert staging.parent == tmp_path and staging.name.startswith(".output.staging-")
+        assert held["pages"], "no page was written into the staging folder"
+        assert sorted(str(p.relative_to(staging)) for p in staging.rglob("*.html")) == held["pages"]
+        os.killpg(process.pid, signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+    assert process.returncode == 130, stderr
+    assert stderr == "Build interrupted; the output folder was left as it was.\n"
+    assert "Built" not in stdout
+    assert differences(before, snapshot(output)) == []
     assert snapshot(output) == before
-    assert leftovers(tmp_path) == []
+    assert not staging.exists()
+    assert sorted(p.name for p in tmp_path.glob(".output.*-*")) == []
 
 
 @pytest.mark.parametrize("production", [False, True], ids=["local", "production"])
