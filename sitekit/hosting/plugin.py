@@ -5,6 +5,8 @@
   listing, a tag or category page and the like, the newest article it lists.
 - With the ``csp_meta`` option, the ``csp_meta_policy`` template global gives a page's
   ``<meta>`` Content-Security-Policy (hosting.headers), for hosts that send no headers.
+- The ``noindex_meta`` template global is the ``<meta>`` that keeps a page out of
+  search engines and out of the sitemap (hosting.sitemap looks for its bytes).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pelican.contents import Content
 from sitekit.core import state
 from sitekit.core.files import written_name
 from sitekit.hosting.headers import content_security_policy
+from sitekit.hosting.sitemap import NOINDEX_META
 
 
 def newest_date(
@@ -46,6 +49,11 @@ def record_date(path: str, context: dict[str, Any]) -> None:
     )
 
 
+def add_noindex_meta(generator: Any) -> None:
+    # `generator_init`: each generator has its own Jinja environment.
+    generator.env.globals["noindex_meta"] = NOINDEX_META
+
+
 def add_csp_meta(generator: Any) -> None:
     # `generator_init`: each generator has its own Jinja environment.
     settings = generator.settings
@@ -65,4 +73,5 @@ def add_csp_meta(generator: Any) -> None:
 
 def register() -> None:
     signals.content_written.connect(record_date)
+    signals.generator_init.connect(add_noindex_meta)
     signals.generator_init.connect(add_csp_meta)

@@ -1,8 +1,10 @@
 """sitemap.xml, listing the pages this build actually wrote.
 
-links.plugin records every page Pelican writes and its newest date. A page
+hosting.plugin records every page Pelican writes and its newest date. A page
 that asks search engines not to index it (the 404 page, a draft preview) is
-left out; so is anything that is not HTML.
+left out; so is anything that is not HTML. Such a page carries NOINDEX_META,
+which templates write as the ``noindex_meta`` global (hosting.plugin), so the
+bytes looked for here are the bytes written.
 """
 
 from __future__ import annotations
@@ -11,7 +13,11 @@ from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-NOINDEX = b'<meta name="robots" content="noindex">'
+from markupsafe import Markup
+
+# What a page that search engines must not index carries (base.html, 404.html).
+NOINDEX_META = Markup('<meta name="robots" content="noindex">')
+NOINDEX = NOINDEX_META.encode()
 
 
 def indexable(page: Path) -> bool:

@@ -295,13 +295,83 @@ def _palette(background: str, text: str, accent: str, muted: str) -> list[int]:
     )
 
 
-_PROPERTY = re.compile(r"(--[a-z0-9-]+)\s*:\s*([^;}]+)")
+# The theme's colour tokens a social card is drawn in, in draw_card's order (background,
+# text, accent, muted), each with the colour used should the stylesheet's :root lack it.
+CARD_COLOURS = (
+    ("--color-background", "#ffffff"),
+    ("--color-text", "#111111"),
+    ("--color-link", "#0b4b86"),
+    ("--color-muted", "#444444"),
+)
+
+
+def card_palette(css: str) -> tuple[str, str, str, str]:
+    """The colours of CARD_COLOURS in a stylesheet's light scheme, for card_job."""
+    colours = theme_colours(css)
+    background, text, accent, muted = (
+        colours.get(name, fallback) for name, fallback in CARD_COLOURS
+    )
+    return background, text, accent, muted
+
+
+# A comment, a quoted string, or one of the characters that shape a stylesheet's rules.
+_CSS_TOKEN = re.compile(r'/\*.*?(?:\*/|\Z)|"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|[{};]', re.DOTALL)
+
+
+def _root_rules(css: str) -> list[str]:
+    """The declarations of each top-level ``:root`` rule, in order: the light scheme.
+
+    A ``:root`` rule inside an at-rule (the dark scheme's ``@media``, print) is not one;
+    braces and semicolons in comments and strings are not structure.
+    """
+    bodies: list[str] = []
+    depth, start, body_start, root = 0, 0, 0, False
+    for token in _CSS_TOKEN.finditer(css):
+        char = token.group()
+        if char == "{":
+            if depth == 0:
+                selectors = _strip_comments(css[start : token.start()]).split(",")
+                root = ":root" in (selector.strip() for selector in selectors)
+                body_start = token.end()
+            depth += 1
+        elif char == "}":
+            depth = max(0, depth - 1)
+            if depth == 0:
+                if root:
+                    bodies.append(_strip_comments(css[body_start : token.start()]))
+                start, root = token.end(), False
+        elif char == ";" and depth == 0:  # an at-rule without a block (@import, @charset)
+            start = token.end()
+    return bodies
+
+
+def _strip_comments(css: str) -> str:
+    return _CSS_TOKEN.sub(lambda t: "" if t.group().startswith("/*") else t.group(), css)
+
+
+def _declarations(body: str) -> list[tuple[str, str]]:
+    """(property, value) of each declaration, split at semicolons outside strings."""
+    parts, start = [], 0
+    for token in _CSS_TOKEN.finditer(body + ";"):
+        if token.group() == ";":
+            parts.append(body[start : token.start()])
+            start = token.end()
+    return [
+        (name.strip(), value.strip())
+        for name, _, value in (part.partition(":") for part in parts)
+        if value
+    ]
 
 
 def theme_colours(css: str) -> dict[str, str]:
-    """The light scheme's custom properties of a stylesheet, with var() references resolved."""
-    light = css.split("@media", 1)[0]
-    values = dict(_PROPERTY.findall(light))
+    """The custom properties of a stylesheet's light scheme (its top-level :root rules, the
+    later winning), with var() references resolved."""
+    values = {
+        name: value
+        for body in _root_rules(css)
+        for name, value in _declarations(body)
+        if name.startswith("--")
+    }
 
     def resolve(value: str, depth: int = 0) -> str:
         found = re.fullmatch(r"var\((--[a-z0-9-]+)\)", value.strip())

@@ -79,16 +79,7 @@ def enrich(generator: Any) -> None:
     build = state.of(settings)
     content_root = Path(settings["PATH"]).resolve()
     site_url = settings["SITEURL"]
-    colours = imaging.theme_colours(build.stylesheet)
-    palette = tuple(
-        colours.get(name, fallback)
-        for name, fallback in (
-            ("--color-background", "#ffffff"),
-            ("--color-text", "#111111"),
-            ("--color-link", "#0b4b86"),
-            ("--color-muted", "#444444"),
-        )
-    )
+    palette = imaging.card_palette(build.stylesheet)
     for article in [*generator.articles, *generator.drafts]:
         # Resolved only for an article that shows an image (a realpath call each).
         source = Path(article.source_path)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 
 HEADING_ID = "footnotes-heading"
+# The section's class, which the stylesheet styles (theme/css/site.css).
+SECTION_CLASS = "footnotes"
 _BLOCK = re.compile(r'<div class="footnote">\s*<hr>\s*(<ol>.*?</ol>)\s*</div>', re.DOTALL)
 _BACKREF = re.compile(
     r'<a class="footnote-backref" href="(#fnref[^"]*)" title="Jump back to footnote (\d+) in the text"'
@@ -28,7 +30,7 @@ def as_sources(html: str, heading: str) -> str:
             match.group(1),
         )
         return (
-            f'<section class="footnotes" aria-labelledby="{HEADING_ID}">\n'
+            f'<section class="{SECTION_CLASS}" aria-labelledby="{HEADING_ID}">\n'
             f'<h2 id="{HEADING_ID}">{heading}</h2>\n{notes}\n</section>'
         )
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from pelican import signals
 
+# The box's class, which the stylesheet styles (theme/css/site.css).
+BOX_CLASS = "scroll"
 _BOXED = re.compile(r"<(table|pre)\b.*?</\1>", re.DOTALL)
 _LABELS = {"table": "Table", "pre": "Code example"}
 
@@ -24,7 +26,10 @@ def box(html: str) -> str:
         kind = match.group(1)
         counts[kind] += 1
         label = f"{_LABELS[kind]} {counts[kind]}"
-        return f'<div class="scroll" role="region" tabindex="0" aria-label="{label}">{match.group(0)}</div>'
+        return (
+            f'<div class="{BOX_CLASS}" role="region" tabindex="0" aria-label="{label}">'
+            f"{match.group(0)}</div>"
+        )
 
     return _BOXED.sub(wrap, html)
 

@@ -1,5 +1,10 @@
-"""The search feature's part in Pelican: read what Pagefind will index of each page while the
-page writer has its text (search.publish then indexes only when an article's text changed)."""
+"""The search feature's part in Pelican.
+
+- Read what Pagefind will index of each page while the page writer has its text
+  (search.publish then indexes only when an article's text changed).
+- The ``search_body_marker`` template global is the attribute that marks what Pagefind
+  indexes (search.publish.BODY_MARKER), written by article.html.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from typing import Any
 from pelican import signals
 
 from sitekit.core import state
-from sitekit.search.publish import READER, read_page
+from sitekit.search.publish import BODY_MARKER, READER, read_page
 
 
 def add_reader(pelican: Any) -> None:
@@ -16,5 +21,11 @@ def add_reader(pelican: Any) -> None:
     state.of(pelican.settings).page_readers[READER] = read_page
 
 
+def add_body_marker(generator: Any) -> None:
+    # `generator_init`: each generator has its own Jinja environment.
+    generator.env.globals["search_body_marker"] = BODY_MARKER
+
+
 def register() -> None:
     signals.initialized.connect(add_reader)
+    signals.generator_init.connect(add_body_marker)

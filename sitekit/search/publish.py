@@ -40,7 +40,10 @@ from sitekit.core.files import TWIN_SUFFIXES, link_tree
 from sitekit.core.problems import Problem, one_line
 from sitekit.core.state import BuildState
 
+# Where the index is, below the output folder, and the script of Pagefind's that loads it. The
+# search page's script (theme/static/search.js) imports SCRIPT from BUNDLE and reads SHARDS.
 BUNDLE = "pagefind"
+SCRIPT = "pagefind.js"
 # The shards past the first (search.publish.shards), listed for the search page.
 SHARDS = "shards.json"
 SHARD = "shard-"
@@ -89,7 +92,10 @@ def indexed_text(data: bytes) -> str:
     return hashlib.sha256(data[found.start() : end if end >= 0 else None]).hexdigest()
 
 
-_MARKER = b"data-pagefind-body"
+# The attribute that marks what Pagefind indexes. article.html writes it as the
+# `search_body_marker` global (search.plugin), so what `indexed_text` reads is what Pagefind does.
+BODY_MARKER = "data-pagefind-body"
+_MARKER = BODY_MARKER.encode()
 _BODY = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)[^>]*\s" + _MARKER)
 
 
@@ -158,7 +164,7 @@ def shard_folder(number: int) -> str:
 
 def _base(build: BuildState) -> dict[str, list[str]] | None:
     """What the last full index read, if the last output still holds that index."""
-    if build.previous is None or not (build.previous / BUNDLE / "pagefind.js").is_file():
+    if build.previous is None or not (build.previous / BUNDLE / SCRIPT).is_file():
         return None
     try:
         record = json.loads((build.cache / BASE_RECORD).read_text("utf-8"))
@@ -200,7 +206,7 @@ class _Pagefind:
         except BaseException:
             self.stop()
             raise
-        if self.process.returncode != 0 or not (self.made / "pagefind.js").is_file():
+        if self.process.returncode != 0 or not (self.made / SCRIPT).is_file():
             self.discard()
             said = one_line(said) or f"exit {self.process.returncode}"
             return [Problem("the search index", None, f"Pagefind could not index the site: {said}")]
