@@ -123,16 +123,23 @@ def publish(c: Context, target: str = "", destination: str = "", dry_run: bool =
         "json": "also write the results to this file",
         "runs": "rebuilds per scenario, of which the median is shown (default 3)",
         "workdir": "where the site and builds go (default: the system's temporary folder)",
+        "ablations": "instead: what each cache and parallel step saves ('all' or names)",
     }
 )
 def bench(
-    c: Context, articles: int = 1000, json: str = "", runs: int = 3, workdir: str = ""
+    c: Context,
+    articles: int = 1000,
+    json: str = "",
+    runs: int = 3,
+    workdir: str = "",
+    ablations: str = "",
 ) -> None:
     """Time cold, production, one-edit and no-change builds of N articles against Pelican's default theme."""
     from sitekit.devtools import bench as site_bench
 
     json_args = ["--json", json] if json else []
     json_args += ["--workdir", workdir] if workdir else []
+    json_args += ["--ablations", ablations] if ablations else []
     code = site_bench.main(["--articles", str(articles), "--runs", str(runs), *json_args])
     if code:
         raise Exit(code=code)

@@ -112,8 +112,9 @@ def published_articles(folder: Path) -> list[Source]:
     return published
 
 
-def generate_site(content: Path, count: int) -> list[Path]:
-    """Write `count` valid articles made from the real ones; return their paths."""
+def generate_site(content: Path, count: int, images: int = 0) -> list[Path]:
+    """Write `count` valid articles made from the real ones; return their paths. The first
+    `images` articles each open with a photo of their own (`bench_photo`)."""
     sources = published_articles(PROJECT / "content" / "articles")
     folder = content / "articles"
     folder.mkdir(parents=True, exist_ok=True)
@@ -133,11 +134,26 @@ def generate_site(content: Path, count: int) -> list[Path]:
             f"Tags: {', '.join(sorted(tags))}\n"
             f"Slug: article-{n + 1:05d}\n"
             f"Summary: {source.value('summary')}\n\n"
+            f"{photo_line(content, n) if n < images else ''}"
             f"{source.body.strip()}\n",
             "utf-8",
         )
         paths.append(path)
     return paths
+
+
+def photo_line(content: Path, number: int) -> str:
+    """A 1600 x 1067 photo-like image (smooth colour with grain) for article `number`, and the
+    Markdown that shows it."""
+    from PIL import Image
+
+    path = content / "images" / f"photo-{number + 1:05d}.jpg"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    size = (1600, 1067)
+    gradient = Image.linear_gradient("L").resize(size)
+    grain = Image.effect_noise(size, 24 + number % 16)
+    Image.merge("RGB", (gradient, grain, gradient.rotate(90).resize(size))).save(path, quality=90)
+    return f"![A photo for the benchmark, number {number + 1}]({{static}}/images/{path.name})\n\n"
 
 
 def hugo_binary() -> Path | None:
@@ -491,11 +507,18 @@ def main(argv: list[str] | None = None) -> int:
         help="where the site and every build go, in a folder of their own "
         "(default: the system's temporary folder)",
     )
+    parser.add_argument(
+        "--ablations",
+        help="instead: what each cache and parallel step saves (comma-separated names "
+        "from sitekit/devtools/ablation.py, or 'all')",
+    )
     args = parser.parse_args(argv)
     if args.articles < 2:
         parser.error("--articles must be at least 2")
     args.workdir.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="bench-", dir=args.workdir))
+    if args.ablations:
+        return run_ablations(args.ablations, args.articles, workdir, max(1, args.runs))
     try:
         measurements = bench(args.articles, workdir, max(1, args.runs))
         query = query_bytes(workdir / "production")
@@ -522,6 +545,22 @@ def main(argv: list[str] | None = None) -> int:
             "ratio_to_our_cold_local_build": summary,
         }
         args.json.write_text(json.dumps(report, indent=2) + "\n", "utf-8")
+    return 0
+
+
+def run_ablations(chosen: str, count: int, workdir: Path, runs: int) -> int:
+    from sitekit.devtools import ablation
+
+    names = [n for n in ablation.ABLATIONS if n != "none"] if chosen == "all" else chosen.split(",")
+    unknown = [name for name in names if name not in ablation.ABLATIONS]
+    if unknown:
+        print(f"error: no ablation named {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    try:
+        rows = ablation.measure(count, workdir, runs, names)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(ablation.table(rows, count, runs))
     return 0
 
 
