@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -19,14 +20,25 @@ from sitekit.devtools.bench import generate_site
 from tests.support.build import differences, leftovers, run_build, run_build_process, snapshot
 from tests.support.pages import PRODUCTION_URL, ROOT, parse_html, running_scripts, scripts_allowed
 
+# Fails the build once pages.render has written every page into the staging folder, and
+# says how many: the failure comes after the output was half made. Blinker calls a
+# signal's receivers in no set order, so this takes the place of pages.render's receiver
+# on `finalized` and calls it first (as HOLDING_PLUGIN does).
 EXPLODING_PLUGIN = """
+from pathlib import Path
+
 from pelican import signals
 
-def explode(path, context):
-    raise RuntimeError("a plugin failed halfway through writing")
+from sitekit.pages import render
+
+def flush_then_explode(pelican):
+    render.flush(pelican)
+    written = sum(1 for _ in Path(pelican.output_path).rglob("*.html"))
+    raise RuntimeError(f"a plugin failed after {written} pages were written")
 
 def register():
-    signals.content_written.connect(explode)
+    signals.finalized.disconnect(render.flush)
+    signals.finalized.connect(flush_then_explode)
 """
 
 # Holds the build once pages.render has written every page into the staging folder,
@@ -98,8 +110,14 @@ def test_a_build_that_fails_halfway_leaves_the_output_byte_for_byte(tmp_path, bu
     settings = settings_with_plugin(tmp_path, "explode", EXPLODING_PLUGIN)
     run = run_build("--settings", settings, output=output)
     assert run.code == 1
-    assert "a plugin failed halfway through writing" in run.stderr
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, run.stderr
+    written = re.search(r"a plugin failed after (\d+) pages were written", errors[0])
+    assert written, run.stderr
+    # The staging folder held pages when the build failed: it failed halfway, not before.
+    assert int(written[1]) > 0, run.stderr
     assert "Traceback" not in run.stderr
+    assert differences(before, snapshot(output)) == []
     assert snapshot(output) == before
     assert leftovers(tmp_path) == []
 
