@@ -1,5 +1,6 @@
 """Editing safely: atomic and reproducible builds, drafts, escaped metadata, `invoke new`."""
 
+import gzip
 import json
 import os
 import re
@@ -255,14 +256,22 @@ def write_articles(content, fields_by_slug):
         )
 
 
+def readable(path):
+    """The bytes of a built file, as text where it is text: Pagefind's index files
+    (pagefind/**/*.pf_fragment, .pf_index, .pf_meta) are gzip data under names of their own."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.suffix.startswith(".pf_") else data
+
+
 def traces(output, *needles):
-    """Files of a build (twins aside) that mention any of the needles."""
+    """Files of a build (twins aside) that mention any of the needles, the search index's
+    compressed files included."""
     return [
         p.relative_to(output).as_posix()
         for p in output.rglob("*")
         if p.is_file()
         and p.suffix not in (".gz", ".br")
-        and any(needle in p.read_bytes() for needle in needles)
+        and any(needle in readable(p) for needle in needles)
     ]
 
 
