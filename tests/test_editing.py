@@ -1,7 +1,9 @@
 """Editing safely: atomic and reproducible builds, drafts, escaped metadata, `invoke new`."""
 
+import gzip
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -19,14 +21,25 @@ from sitekit.devtools.bench import generate_site
 from tests.support.build import differences, leftovers, run_build, run_build_process, snapshot
 from tests.support.pages import PRODUCTION_URL, ROOT, parse_html, running_scripts, scripts_allowed
 
+# Fails the build once pages.render has written every page into the staging folder, and
+# says how many: the failure comes after the output was half made. Blinker calls a
+# signal's receivers in no set order, so this takes the place of pages.render's receiver
+# on `finalized` and calls it first (as HOLDING_PLUGIN does).
 EXPLODING_PLUGIN = """
+from pathlib import Path
+
 from pelican import signals
 
-def explode(path, context):
-    raise RuntimeError("a plugin failed halfway through writing")
+from sitekit.pages import render
+
+def flush_then_explode(pelican):
+    render.flush(pelican)
+    written = sum(1 for _ in Path(pelican.output_path).rglob("*.html"))
+    raise RuntimeError(f"a plugin failed after {written} pages were written")
 
 def register():
-    signals.content_written.connect(explode)
+    signals.finalized.disconnect(render.flush)
+    signals.finalized.connect(flush_then_explode)
 """
 
 # Holds the build once pages.render has written every page into the staging folder,
@@ -98,8 +111,14 @@ def test_a_build_that_fails_halfway_leaves_the_output_byte_for_byte(tmp_path, bu
     settings = settings_with_plugin(tmp_path, "explode", EXPLODING_PLUGIN)
     run = run_build("--settings", settings, output=output)
     assert run.code == 1
-    assert "a plugin failed halfway through writing" in run.stderr
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, run.stderr
+    written = re.search(r"a plugin failed after (\d+) pages were written", errors[0])
+    assert written, run.stderr
+    # The staging folder held pages when the build failed: it failed halfway, not before.
+    assert int(written[1]) > 0, run.stderr
     assert "Traceback" not in run.stderr
+    assert differences(before, snapshot(output)) == []
     assert snapshot(output) == before
     assert leftovers(tmp_path) == []
 
@@ -237,14 +256,22 @@ def write_articles(content, fields_by_slug):
         )
 
 
+def readable(path):
+    """The bytes of a built file, as text where it is text: Pagefind's index files
+    (pagefind/**/*.pf_fragment, .pf_index, .pf_meta) are gzip data under names of their own."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.suffix.startswith(".pf_") else data
+
+
 def traces(output, *needles):
-    """Files of a build (twins aside) that mention any of the needles."""
+    """Files of a build (twins aside) that mention any of the needles, the search index's
+    compressed files included."""
     return [
         p.relative_to(output).as_posix()
         for p in output.rglob("*")
         if p.is_file()
         and p.suffix not in (".gz", ".br")
-        and any(needle in p.read_bytes() for needle in needles)
+        and any(needle in readable(p) for needle in needles)
     ]
 
 

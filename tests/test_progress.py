@@ -32,18 +32,31 @@ def test_a_long_build_on_a_terminal_shows_its_stage_and_count(monkeypatch):
 
 def test_no_status_line_in_ci_off_a_terminal_or_in_the_first_seconds(monkeypatch):
     monkeypatch.setattr(progress, "INTERVAL", 0.0)
+    # With no delay, only CI or a stream that is not a terminal keeps the line off.
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    monkeypatch.delenv("CI", raising=False)
+    shown = Terminal()
+    progress.Progress(shown).stage("reading", 10)
+    assert shown.getvalue() == "\rreading 0/10"  # the control: these would show it
     monkeypatch.setenv("CI", "true")
     in_ci = Terminal()
     progress.Progress(in_ci).stage("reading", 10)
     monkeypatch.delenv("CI")
     piped = io.StringIO()
     progress.Progress(piped).stage("reading", 10)
+    # A terminal, off CI, in a build younger than DELAY.
+    monkeypatch.setattr(progress, "DELAY", 3600.0)
     quick = Terminal()
-    progress.Progress(quick).stage("reading", 10)  # DELAY has not passed
-    assert in_ci.getvalue() == piped.getvalue() == quick.getvalue() == ""
+    progress.Progress(quick).stage("reading", 10)
+    written = {"in CI": in_ci, "piped": piped, "quick": quick}
+    assert {case: stream.getvalue() for case, stream in written.items()} == dict.fromkeys(
+        written, ""
+    )
 
 
 def test_a_build_whose_output_is_not_a_terminal_prints_only_its_summary(tmp_path, monkeypatch):
+    # Off CI and with no delay: only the terminal check keeps the line off.
+    monkeypatch.delenv("CI", raising=False)
     monkeypatch.setattr(progress, "DELAY", 0.0)
     generate_site(tmp_path / "content", 40)
     run = run_build("--content", tmp_path / "content", output=tmp_path / "output")

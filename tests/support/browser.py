@@ -65,11 +65,15 @@ def axe_violations(page, options=AXE_OPTIONS) -> list[str]:
     return [f"axe {v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in results["violations"]]
 
 
-def audit(page, url: str, origin: str, schemes: tuple[str, ...]) -> dict[str, list[str]]:
+def audit(
+    page, url: str, origin: str, schemes: tuple[str, ...], ready: str | None = None
+) -> dict[str, list[str]]:
     """Load `url` in `page` and return, per colour scheme, everything wrong with it.
 
-    Loading, layout shift and sideways scrolling are checked once; axe runs in
-    every scheme, switched without a reload.
+    `ready`, a JavaScript predicate, holds once the page has drawn what a script
+    draws after loading (the search page's results): the checks wait for it, and
+    raise if it does not hold within 5 s. Loading, layout shift and sideways
+    scrolling are checked once; axe runs in every scheme, switched without a reload.
     """
     page.emulate_media(color_scheme=schemes[0])
     problems: list[str] = []
@@ -77,6 +81,8 @@ def audit(page, url: str, origin: str, schemes: tuple[str, ...]) -> dict[str, li
         response = page.goto(url, wait_until="load")
         if response.status != 200:
             problems.append(f"status {response.status}")
+        if ready is not None:
+            page.wait_for_function(ready, timeout=5000)
         if (cls := page.evaluate(CLS_SCRIPT)) != 0:
             problems.append(f"layout shift {cls}")
         if page.evaluate(SCROLLS_SIDEWAYS):
