@@ -36,10 +36,13 @@ SITEKIT = {
     **SITEKIT,
     "require_https_siteurl": True,
     # Fingerprinted assets, a CSP <meta> for hosts without headers (GitHub Pages),
-    # headers for Netlify and Cloudflare, the sitemap, and .gz/.br twins of every text file.
+    # headers for Netlify and Cloudflare, the sitemap, .gz/.br twins of every text file,
+    # and one whole search index.
     "fingerprint_assets": True,
     "csp_meta": True,
     "headers_file": "_headers",
     "sitemap": "sitemap.xml",
     "precompress": True,
+    # One whole search index, whatever the last build made: readers load nothing more.
+    "search_delta": False,
 }

@@ -1,12 +1,17 @@
-"""The site's own Python, grouped by the stage of the pipeline it serves.
+"""The site's own Python: a small core, one folder a feature, and the runner.
 
-- ``sitekit.sources``: stage 1, check the Markdown sources before Pelican runs;
-- ``sitekit.plugins``: stage 2, our Pelican plugins, one job each;
-- ``sitekit.runner``: stage 3, the runner that drives Pelican, the checks and the swap;
-- ``sitekit.runner.steps``: stage 4, the steps that finish the written output;
-- ``sitekit.devtools``: tools for people (bench, scaffold, browser), never
-  imported by a build.
+- ``sitekit.core``: what every feature shares (the build state and options,
+  problems, files, forked processes, the Markdown sources as files and fields);
+  it imports no feature.
+- One folder a feature, each holding its source checks (``check``), its Pelican
+  plugin (``plugin`` or named modules whose ``register()`` only connects signals)
+  and its publishing step on the written output (``publish``): ``markdown``,
+  ``listings``, ``pages``, ``people``, ``images``, ``links``, ``search``,
+  ``templating``, ``hosting``. A feature imports the core and itself only.
+- ``sitekit.runner``: the build, which imports the features and lists the steps in order.
+- ``sitekit.devtools``: tools for people (bench, scaffold, preview, browser),
+  never imported by a build.
 
-``sitekit.core.state`` holds the one typed object these stages share, and
-``docs/architecture.md`` walks through the pipeline.
+tests/test_layout.py keeps these import rules true; docs/architecture.md walks
+through a build.
 """

@@ -10,7 +10,7 @@ two drift apart.
   social cards are drawn in; images.imaging.SIZES: the column the stylesheet lays out.
 - markdown.footnotes.SECTION_CLASS and markdown.scroll_boxes.BOX_CLASS: classes Python
   writes into articles and the stylesheet styles.
-- search.publish.BUNDLE, SCRIPT and SHARDS: what theme/static/search.js loads.
+- search.publish.BUNDLE, SCRIPT, SHARDS, DELTA and DELTA_INFO: what theme/static/search.js loads.
 
 They read the session's local build (the `site` fixture) and the theme's files.
 """
@@ -150,5 +150,7 @@ def test_classes_python_writes_are_styled(name):
 def test_the_search_script_loads_the_index_where_python_puts_it():
     script = (THEME / "static" / "search.js").read_text("utf-8")
     assert f"../{search.BUNDLE}/" in script
-    for name in (search.SCRIPT, search.SHARDS):
-        assert f'bundle("{name}")' in script, name
+    for name in (search.SCRIPT, search.SHARDS, search.DELTA_INFO):
+        assert re.search(r"bundle\([^)]*" + re.escape(name) + r"[\"`]\)", script), name
+    # The delta index of a local rebuild, in its folder below the whole one.
+    assert f'ask("{search.DELTA}/", query)' in script

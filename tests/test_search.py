@@ -1,6 +1,5 @@
 """Search: a plain form on every page, one page that runs a script, an index of published articles only."""
 
-import gzip
 import hashlib
 import json
 import re
@@ -216,7 +215,8 @@ def add_words(article, *words):
 def edited_site(tmp_path):
     """50 articles; then article 4 loses a word and gains one, and article 8 goes.
 
-    These edits change four pages (article 8's neighbours link to new ones).
+    A delta holds at most a tenth of the articles: these edits change four pages
+    (article 8's neighbours link to new ones).
     """
     articles = generate_site(tmp_path / "content", 50)
     add_words(articles[3], "Wombatword")
@@ -274,29 +274,17 @@ def test_a_large_index_is_made_in_shards_that_load_no_code_of_their_own(edited_s
     bundle = root / "output" / "pagefind"
     assert run_build("--content", root / "content", *sharded(root), output=bundle.parent).code == 0
     assert json.loads((bundle / "shards.json").read_text()) == ["shard-2/", "shard-3/"]
-    assert len(entries(bundle)) == 50  # every article, in one shard or another
+    assert len(search.entries(bundle)) == 50  # every article, in one shard or another
     for shard in ("", "shard-2/", "shard-3/"):
-        assert len(entries(bundle / shard)) >= 16
+        assert len(search.entries(bundle / shard)) >= 16
     assert {p.name for p in (bundle / "shard-2").iterdir() if p.is_file()} == {
         "pagefind-entry.json",
         next(p.name for p in (bundle / "shard-2").glob("*.pf_meta")),
     }
 
 
-def entries(bundle):
-    """The entry for each page the index in `bundle` holds, in any of its shards:
-    page -> fragment id (en_017cc4c)."""
-    found = {}
-    for fragment in [*bundle.glob("fragment/*.pf_fragment"), *bundle.glob("shard-*/fragment/*")]:
-        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
-        url = json.loads(data)["url"]
-        name = url.lstrip("/") + ("index.html" if url.endswith("/") else "")
-        found[name] = fragment.name.removesuffix(".pf_fragment")
-    return found
-
-
 def base_meta(bundle):
-    """The inode of each shard's meta file in the whole index."""
+    """The inode of each shard's meta file in the whole index (not the delta's)."""
     metas = [*bundle.glob("*.pf_meta"), *bundle.glob("shard-*/*.pf_meta")]
     return {p.name: p.stat().st_ino for p in metas}
 
@@ -307,13 +295,19 @@ def edit_and_remove(articles):
 
 
 @pytest.mark.parametrize("shards", [1, 3])
-def test_a_rebuild_links_the_last_index_unless_an_indexed_text_changed(edited_site, shards):
+def test_a_local_rebuild_indexes_the_changed_articles_beside_the_last_index(edited_site, shards):
     root, articles = edited_site
     output, bundle = root / "output", root / "output" / "pagefind"
     settings = sharded(root) if shards > 1 else ()
     assert run_build("--content", root / "content", *settings, output=output).code == 0
-    base = entries(bundle)
+    base = search.entries(bundle)
     assert len(base) == 50
+    assert json.loads((bundle / "delta.json").read_text()) == {
+        "delta": False,
+        "replaced": [],
+        "moved": {},
+        "read": {},
+    }
     meta = base_meta(bundle)
     assert len(meta) == shards
     # What the index read of each article, as rendering saw it, is what the page holds.
@@ -325,16 +319,27 @@ def test_a_rebuild_links_the_last_index_unless_an_indexed_text_changed(edited_si
         for name in read
         for data in [(output / name).read_bytes()]
     }
-    # Built again with no change: the last index is linked as it was.
-    assert run_build("--content", root / "content", *settings, output=output).code == 0
-    assert base_meta(bundle) == meta
-    # An edited and a removed article: the whole index is made anew.
+
     edit_and_remove(articles)
     assert run_build("--content", root / "content", *settings, output=output).code == 0
-    assert base_meta(bundle) != meta
-    held = entries(bundle)
-    assert len(held) == 49 and "article-00008/index.html" not in held
-    assert not (bundle / "delta").exists()
+    # The last index is linked as it was, and the edited article alone is indexed anew.
+    assert base_meta(bundle) == meta
+    delta = search.entries(bundle / "delta")
+    assert list(delta) == ["article-00004/index.html"]
+    info = json.loads((bundle / "delta.json").read_text())
+    assert info == {
+        "delta": True,
+        "replaced": sorted([base["article-00004/index.html"], base["article-00008/index.html"]]),
+        "moved": {delta["article-00004/index.html"]: base["article-00004/index.html"]},
+        "read": {"article-00004/index.html": info["read"]["article-00004/index.html"]},
+    }
+    edited = (output / "article-00004/index.html").read_bytes()
+    assert info["read"]["article-00004/index.html"] == search.indexed_text(edited)
+    # Built again with no change: the delta is kept as it is, not made again.
+    delta_meta = {p.name: p.stat().st_ino for p in (bundle / "delta").glob("*.pf_meta")}
+    assert run_build("--content", root / "content", *settings, output=output).code == 0
+    assert {p.name: p.stat().st_ino for p in (bundle / "delta").glob("*.pf_meta")} == delta_meta
+    assert json.loads((bundle / "delta.json").read_text()) == info
 
 
 def test_a_production_rebuild_makes_one_whole_index(edited_site):
@@ -343,7 +348,9 @@ def test_a_production_rebuild_makes_one_whole_index(edited_site):
     assert run_build("--content", root / "content", output=output, production=True).code == 0
     edit_and_remove(articles)
     assert run_build("--content", root / "content", output=output, production=True).code == 0
-    held = entries(bundle)
+    assert not (bundle / "delta").exists()
+    assert not (bundle / "delta.json").exists()
+    held = search.entries(bundle)
     assert len(held) == 49 and "article-00008/index.html" not in held
 
 
@@ -359,6 +366,7 @@ def test_search_after_a_local_rebuild_finds_the_new_text_and_not_the_old(
     assert len(json.loads((output / "pagefind" / "shards.json").read_text())) == shards - 1
     edit_and_remove(articles)
     assert run_build("--content", root / "content", *settings, output=output).code == 0
+    assert (output / "pagefind" / "delta" / "pagefind.js").is_file()  # the path under test
     # The same sources built cold, in one index: the order to compare with.
     whole = run_build("--content", root / "content", output=root / "whole")
     assert whole.code == 0, whole.stderr

@@ -63,6 +63,9 @@ class Options:
     sitemap: str = ""
     # hosting.precompress: .gz and .br twins of every text file.
     precompress: bool = False
+    # search.publish: a rebuild indexes only the changed articles, beside the last
+    # full index (which the search page then also asks); off, the index is made anew.
+    search_delta: bool = True
     # search.publish: at most this many articles in each part of the index (a shard), so
     # that Pagefind's memory stays under 250 MB; the search page asks every shard.
     search_shard: int = 800

@@ -1,4 +1,4 @@
-"""Stage 5: tools for people working on the site (bench, scaffold, browser).
+"""Tools for people working on the site (bench, ablations, scaffold, live preview, browser).
 
-Nothing in a build imports this package; a test checks that.
+Nothing in a build imports this package: tests/test_layout.py checks that.
 """

@@ -1,12 +1,12 @@
-"""Stage 3: the build runner, the one way every caller builds (`invoke build`, tests, bench).
+"""The runner: the one way every caller builds (`invoke build`, tests, bench).
 
 1. Read the settings (runner.settings).
-2. Run Pelican with our plugins in-process, into a staging folder beside the
-   output folder, while a forked process checks the sources (sitekit.sources);
+2. Run Pelican with the features' plugins in-process, into a staging folder beside the
+   output folder, while a forked process checks the sources (runner.sources);
    Pelican stops before writing a page if the check found problems, and only
    those are told. Any warning or error that Pelican or a plugin logs fails the
    build, each printed on one line, with no traceback.
-3. Run the publishing steps (sitekit.runner.steps) on the staging folder.
+3. Run the features' publishing steps, in order (runner.steps), on the staging folder.
 4. Swap the staging folder into place (runner.staging): a failed build leaves
    the previous output untouched.
 
@@ -186,7 +186,7 @@ def build(
 
 
 class SourceCheck:
-    """The sources check (sitekit.sources), run in a forked process beside Pelican."""
+    """The sources check (runner.sources), run in a forked process beside Pelican."""
 
     class Failed(Exception):
         """Stops Pelican once its generators have read everything: the sources have problems."""

@@ -1,4 +1,4 @@
-"""Stage 4: publishing steps, run by the runner on the staging folder once Pelican is done.
+"""The publishing steps, run by the runner on the staging folder once Pelican is done.
 
 In this order, each switched by an option (sitekit.core.state.Options):
 1. give static assets their fingerprinted names (fingerprints; fingerprint_assets);

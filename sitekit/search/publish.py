@@ -16,17 +16,29 @@ search page merges them into the first (Pagefind's `mergeIndex`), which loads
 Pagefind's code and WebAssembly once for all of them.
 
 Pagefind has no incremental mode: it reads every article each time (1.0 s
-for 1,000 articles). So a rebuild in which no article's indexed part changed,
-and none was added or removed, links the last output's index as it was (the
-*base*); any other build makes the whole index anew, so a site always has one
-whole index and its readers load nothing more. A page counts as changed when
-the part Pagefind indexes changed (`indexed_text`), not when only its links to
-other articles did. What the base read is recorded in the cache (`commit`,
-after the swap).
+for 1,000 articles). So a rebuild reuses the last full index, the *base*:
+
+- every indexed page as the base read it: the base is linked as it is;
+- some pages changed, added or removed, and the `search_delta` option on
+  (local builds): the base is linked, and the changed pages alone are
+  indexed into pagefind/delta/. pagefind/delta.json names the base's entries
+  for the changed and removed pages, which the search page leaves out, and
+  says whether there is a delta index to ask as well. Past DELTA_SHARE of the
+  pages, or with the option off (production), the index is made anew, so a
+  published site always has one whole index and its readers load nothing more.
+
+A page counts as changed when the part Pagefind indexes changed
+(`indexed_text`), not when only its links to other articles did. What the
+base read is recorded in the cache (`commit`, after the swap).
+Two indexes score words by their own pages, so scores are not compared:
+the search page puts each changed article in the place its last text had
+in the base's order (delta.json maps one entry to the other), or first if
+its last text did not match the query. Only local builds show it.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -36,14 +48,17 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from sitekit.core.files import TWIN_SUFFIXES, link_tree
+from sitekit.core.files import TWIN_SUFFIXES, link_or_copy, link_tree
 from sitekit.core.problems import Problem, one_line
 from sitekit.core.state import BuildState
 
+BUNDLE = "pagefind"
 # Where the index is, below the output folder, and the script of Pagefind's that loads it. The
 # search page's script (theme/static/search.js) imports SCRIPT from BUNDLE and reads SHARDS.
 BUNDLE = "pagefind"
 SCRIPT = "pagefind.js"
+DELTA = "delta"
+DELTA_INFO = "delta.json"
 # The shards past the first (search.publish.shards), listed for the search page.
 SHARDS = "shards.json"
 SHARD = "shard-"
@@ -52,6 +67,10 @@ _GLOB_SIGNS = set("{}[]*?,\\")
 # Below BuildState.cache: each page the base index read -> [sha256 of its bytes, of its
 # indexed text] (search.publish.indexed_text).
 BASE_RECORD = "search-base.json"
+# Below BuildState.cache: the base index's fragment for each page (`entries`), with its meta file.
+ENTRIES = "search-entries.json"
+# A delta holds at most this share of the indexed pages; past it, the index is made anew.
+DELTA_SHARE = 0.1
 
 
 def article_glob(article_save_as: str) -> str:
@@ -110,24 +129,49 @@ def _text_of(page: Path, digest: str, rendered: dict[str, str]) -> str:
 
 
 def start(output: Path, article_save_as: str, build: BuildState) -> Finish:
-    """Start indexing the articles written to `output`, or link the base if no article's
-    indexed text changed. Pagefind runs beside the steps that follow; the returned
-    function waits for it and puts its index in place."""
+    """Start indexing the articles written to `output`: reuse the base, add a delta, or
+    make it anew. Pagefind runs beside the steps that follow; the returned function
+    waits for it and puts its index in place."""
     glob = article_glob(article_save_as)
     base = _base(build) or {}
-    read = build.page_reads.get(READER, {})
+    rendered = build.page_reads.get(READER, {})
     # Page -> [sha256 of its bytes, of its indexed text]; the text is read again only
     # for a page whose bytes changed and that this build did not render.
     pages = {
         name: [digest, base[name][1]]
         if name in base and base[name][0] == digest
-        else [digest, _text_of(output / name, digest, read)]
+        else [digest, _text_of(output / name, digest, rendered)]
         for name, digest in indexed_pages(build.page_digests, glob).items()
     }
-    if base and build.previous is not None and _texts(pages) == _texts(base):
-        link_tree(build.previous / BUNDLE, output / BUNDLE, _twin)
-        build.search_base = pages
-        return list
+    wanted = build.options.search_delta
+    if base and build.previous is not None:
+        changed = [n for n, (_, text) in sorted(pages.items()) if text != base.get(n, ["", ""])[1]]
+        removed = sorted(base.keys() - pages.keys())
+        # What the base read stays recorded, with the new bytes of pages whose text it holds.
+        still = {**base, **{n: v for n, v in pages.items() if n in base and n not in changed}}
+        if not changed and not removed:
+            _link_base(output, build.previous)
+            build.search_base = still
+            _delta_info(output, wanted, False, [])
+            return list
+        if wanted:
+            held = _entries(build)
+            # A page that lost its marker is only left out; and Pagefind given no
+            # marked page at all would index every page it reads.
+            marked = [name for name in changed if pages[name][1]]
+            replaced = {name for name in (*changed, *removed) if name in held}
+            if len(replaced | set(marked)) <= DELTA_SHARE * len(held):
+                _link_base(output, build.previous)
+                build.search_base = still
+                ids = sorted(held[name] for name in replaced)
+                if not marked:
+                    _delta_info(output, True, False, ids)
+                    return list
+                read = {name: pages[name][1] for name in marked}
+                if _same_delta(build.previous, read, ids):
+                    link_tree(build.previous / BUNDLE, output / BUNDLE, _not_delta)
+                    return list
+                return _delta(output, build, glob, read, ids, held)
     marked = sorted(name for name, (_, text) in pages.items() if text)
     running = _Shards(output, glob, marked, build)
 
@@ -135,13 +179,10 @@ def start(output: Path, article_save_as: str, build: BuildState) -> Finish:
         problems = running.wait()
         if not problems:
             build.search_base = pages
+            _delta_info(output, wanted, False, [])
         return problems
 
     return finish
-
-
-def _texts(pages: dict[str, list[str]]) -> dict[str, str]:
-    return {name: text for name, (_, text) in pages.items()}
 
 
 def shards(pages: list[str], size: int) -> list[list[str]]:
@@ -173,10 +214,123 @@ def _base(build: BuildState) -> dict[str, list[str]] | None:
     return record if isinstance(record, dict) else None
 
 
-# Compressed twins are left out: hosting.precompress makes them, or carries over the last
-# build's once it has checked them.
-def _twin(name: str) -> bool:
-    return name.endswith(TWIN_SUFFIXES)
+def _link_base(output: Path, previous: Path) -> None:
+    """Link the last output's base index into `output`: everything but the delta."""
+    link_tree(previous / BUNDLE, output / BUNDLE, _not_base)
+
+
+def _in_delta(name: str) -> bool:
+    return name.split("/")[0] in (DELTA, DELTA_INFO)
+
+
+# Compressed twins are left out of either: hosting.precompress makes them, or carries
+# over the last build's once it has checked them.
+def _not_base(name: str) -> bool:
+    return _in_delta(name) or name.endswith(TWIN_SUFFIXES)
+
+
+def _not_delta(name: str) -> bool:
+    return not _in_delta(name) or name.endswith(TWIN_SUFFIXES)
+
+
+def _same_delta(previous: Path, read: dict[str, str], replaced: list[str]) -> bool:
+    """Whether the last output's delta holds exactly these texts and replaces these entries."""
+    try:
+        info = json.loads((previous / BUNDLE / DELTA_INFO).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (
+        info.get("delta") is True
+        and info.get("read") == read
+        and info.get("replaced") == replaced
+        and (previous / BUNDLE / DELTA / SCRIPT).is_file()
+    )
+
+
+def _delta(
+    output: Path,
+    build: BuildState,
+    glob: str,
+    read: dict[str, str],
+    replaced: list[str],
+    held: dict[str, str],
+) -> Finish:
+    """Index the pages of `read` (page -> its indexed text) alone into pagefind/delta/."""
+    site = Path(tempfile.mkdtemp(dir=build.cache, prefix="search-delta-"))
+    try:
+        for name in read:
+            (site / name).parent.mkdir(parents=True, exist_ok=True)
+            link_or_copy(output / name, site / name)
+        running = _Pagefind(site, glob, output / BUNDLE / DELTA, build.cache)
+    except BaseException:
+        shutil.rmtree(site, ignore_errors=True)
+        raise
+
+    def finish() -> list[Problem]:
+        try:
+            problems = running.wait()
+        finally:
+            shutil.rmtree(site, ignore_errors=True)
+        if problems:
+            return problems
+        # Each changed article's entry in the delta -> its last text's entry in the base.
+        delta = entries(output / BUNDLE / DELTA)
+        moved = {delta[name]: held[name] for name in sorted(delta) if name in held}
+        _delta_info(output, True, True, replaced, moved, read)
+        return []
+
+    return finish
+
+
+def _entries(build: BuildState) -> dict[str, str]:
+    """`entries` of the base index in the last output, kept with the name of its meta file."""
+    assert build.previous is not None
+    bundle = build.previous / BUNDLE
+    meta = [str(p.relative_to(bundle)) for p in _in_shards(bundle, "*.pf_meta")]
+    kept = build.cache / ENTRIES
+    try:
+        remembered = json.loads(kept.read_text("utf-8"))
+        if remembered["meta"] == meta:
+            return remembered["entries"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    found = entries(bundle)
+    kept.write_text(json.dumps({"meta": meta, "entries": found}), "utf-8")
+    return found
+
+
+def entries(bundle: Path) -> dict[str, str]:
+    """The entry for each page the index in `bundle` holds, in any of its shards:
+    page -> fragment id (en_017cc4c)."""
+    entries = {}
+    for fragment in _in_shards(bundle, "fragment/*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        url = json.loads(data)["url"]
+        name = url.lstrip("/") + ("index.html" if url.endswith("/") else "")
+        entries[name] = fragment.name.removesuffix(".pf_fragment")
+    return entries
+
+
+def _in_shards(bundle: Path, pattern: str) -> list[Path]:
+    """The files `pattern` matches in each shard of the index in `bundle`."""
+    return sorted(bundle.glob(pattern)) + sorted(bundle.glob(f"{SHARD}*/{pattern}"))
+
+
+def _delta_info(
+    output: Path,
+    wanted: bool,
+    delta: bool,
+    replaced: list[str],
+    moved: dict[str, str] | None = None,
+    read: dict[str, str] | None = None,
+) -> None:
+    """pagefind/delta.json, which the search page reads when the `search_delta` option is on:
+    whether there is a delta, the base's entries it replaces, and for each changed article
+    its delta entry -> its base entry (the search page lists it where its last text was);
+    and what the delta read (page -> indexed text), so that the next build can keep it."""
+    if wanted:
+        info = {"delta": delta, "replaced": replaced, "moved": moved or {}, "read": read or {}}
+        (output / BUNDLE / DELTA_INFO).write_text(json.dumps(info, sort_keys=True), "utf-8")
 
 
 class _Pagefind:

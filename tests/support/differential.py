@@ -7,6 +7,11 @@ authors.toml, so that every kind of edit has something to change. Each step
 edits the copy as an editor would; none of them knows how the build reuses
 anything, so a field, a file or a setting that reuse forgets shows up as a
 difference.
+
+On this small site every local rebuild makes the search index anew; a local
+rebuild of a larger site indexes the changed articles beside the last index
+(a delta, by design), which tests/test_search.py checks against a cold build
+by what the search page finds.
 """
 
 from __future__ import annotations

@@ -37,17 +37,32 @@ function entry(result) {
 // This file lives in theme/, one folder below the site's root, which may be a path (/blog/).
 const bundle = (path) => new URL(`../pagefind/${path}`, import.meta.url).href;
 
-// The whole index: the shards past its first are listed in shards.json and merged
-// into the first, so that Pagefind loads its code once.
-async function find(query) {
+// An index in `folder`: a whole one has the shards past its first listed in
+// shards.json, and merges them into the first (Pagefind loads its code once).
+async function ask(folder, query) {
   const [pagefind, shards] = await Promise.all([
-    import(bundle("pagefind.js")),
-    fetch(bundle("shards.json")).then((response) => response.json()),
+    import(bundle(`${folder}pagefind.js`)),
+    folder ? [] : fetch(bundle("shards.json")).then((response) => response.json()),
   ]);
   const baseUrl = new URL("../", import.meta.url).pathname;
   await pagefind.options({ baseUrl });
   await Promise.all(shards.map((shard) => pagefind.mergeIndex(bundle(shard), { baseUrl })));
   return (await pagefind.search(query)).results;
+}
+
+// The whole index; after a local rebuild (data-delta), with each changed article
+// from the delta index in the place its last text had in the whole index, or first
+// if its last text did not match, and without the articles since removed.
+async function find(query) {
+  if (!("delta" in list.dataset)) return ask("", query);
+  const info = await (await fetch(bundle("delta.json"))).json();
+  const replaced = new Set(info.replaced);
+  const found = await ask("", query);
+  const added = info.delta ? await ask("delta/", query) : [];
+  const placed = new Map(added.map((r) => [info.moved[r.id], r]));
+  const first = added.filter((r) => !found.some((f) => f.id === info.moved[r.id]));
+  const kept = (f) => (placed.has(f.id) ? [placed.get(f.id)] : []);
+  return [...first, ...found.flatMap((f) => (replaced.has(f.id) ? kept(f) : [f]))];
 }
 
 async function search() {
