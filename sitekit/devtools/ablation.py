@@ -179,11 +179,6 @@ ABLATIONS: dict[str, Ablation] = {
         ("one-edit",),
         partial(_set, "sitekit.links.publish", "_load", lambda cache: {}),
     ),
-    "links-read-while-rendering": Ablation(
-        "each page's links read by the process that rendered it",
-        ("cold", "one-edit"),
-        partial(_set, "sitekit.links.plugin", "add_reader", lambda pelican: None),
-    ),
     "search-index-reused": Ablation(
         "the last search index linked when no article's indexed text changed",
         ("one-edit", "no-change"),
@@ -206,11 +201,6 @@ ABLATIONS: dict[str, Ablation] = {
         "each source hashed once a build for the content cache",
         ("one-edit",),
         partial(_set, "sitekit.markdown.reader", "_stamp_once", lambda generator: None),
-    ),
-    "fixed-urls": Ablation(
-        "each article's address worked out once",
-        ("cold", "one-edit"),
-        partial(_without_plugin, "sitekit.pages.fixed_urls"),
     ),
     "collector-paused": Ablation(
         "no cyclic garbage collection while building",

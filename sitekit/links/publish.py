@@ -51,14 +51,6 @@ class Page:
     ids: frozenset[str]
 
 
-# The name under which `read_page` runs on each page the writer writes anew (pages.render).
-READER = "links"
-
-
-def read_page(text: str, data: bytes) -> Page:
-    return read_html(text)
-
-
 def read_html(text: str) -> Page:
     """The links and ids of a page. Each is interned: pages mostly repeat the same links
     (174,000 links on 8,000 pages, 8,000 of them different, at 5,000 articles), so the

@@ -103,5 +103,4 @@ def _beside_search(output: Path, settings: dict[str, Any], build: BuildState) ->
             output_name=display_path(build.output),
             digests=build.page_digests,
             cache=build.cache / links.CACHE,
-            read=build.page_reads.get(links.READER),
         )
