@@ -155,11 +155,10 @@ STEPS: list[tuple[str, Callable[[Site], None]]] = [
     ("category", lambda site: set_field(site.article(), "Category", "Techniques")),
     ("date", lambda site: set_field(site.article(), "Date", "2026-11-18 09:30")),
     ("modified", lambda site: add_field(site.article(), "Modified: 2026-11-26")),
-    ("image field added", lambda site: add_field(site.article(), "Image: images/one.jpg")),
-    ("image field changed", lambda site: set_field(site.article(), "Image", "images/two.png")),
+    ("image field", lambda site: add_field(site.article(), "Image: images/one.jpg")),
     (
         "image file replaced under the same name",
-        lambda site: image(site.content / "images" / "two.png", (240, 10, 10), (80, 60)),
+        lambda site: image(site.content / "images" / "one.jpg", (240, 10, 10), (80, 60)),
     ),
     (
         "inline image in another article",
@@ -186,17 +185,14 @@ STEPS: list[tuple[str, Callable[[Site], None]]] = [
             site.content / "authors.toml", "Ada writes about massage.", "Ada teaches massage."
         ),
     ),
-    ("last review date", lambda site: set_field(site.article(), "Last-Reviewed", "2026-11-28")),
     ("slug", lambda site: set_field(site.article(), "Slug", "back-massage")),
     (
         "new article",
         lambda site: (site.articles / "stretching.md").write_text(NEW_ARTICLE, "utf-8"),
     ),
     ("status: draft", lambda site: add_field(site.articles / "stretching.md", "Status: draft")),
-    ("status: published", lambda site: set_field(site.articles / "stretching.md", "Status", "published")),
     ("deleted article", lambda site: (site.articles / "stretching.md").unlink()),
     ("new page", lambda site: (site.content / "pages" / "contact.md").write_text(NEW_PAGE, "utf-8")),
-    ("page text", lambda site: append(site.content / "pages" / "contact.md", "Or by email.")),
     (
         "settings",
         lambda site: append(site.settings, 'HEALTH_NOTICE = "Ask a doctor before any massage."'),
