@@ -52,6 +52,7 @@ PLUGINS = [
     "sitekit.templating.assets",
     "sitekit.templating.helpers",
     "sitekit.markdown.reader",
+    "sitekit.pages.fixed_urls",
     "pelican.plugins.neighbors",
     "sitekit.listings.related",
     "sitekit.people.plugin",

@@ -22,6 +22,8 @@ sitekit relies on, and fails naming the API and the feature that needs it:
 - `pelican.contents.Content._content`: article HTML rewriting (images, reading time,
   scroll boxes). They read an article's HTML there, and rewrite it there for
   `content` and `summary` to show.
+- Assigning `content.__class__` to a subclass with the same name: fixed URLs. Each
+  article and page becomes an instance of a subclass that keeps `url` and `save_as`.
 
 The tests import only Pelican, blinker, Jinja and the standard library, not sitekit.
 """
@@ -33,12 +35,14 @@ import logging
 import os
 from contextlib import ExitStack
 from datetime import datetime
+from functools import cached_property
+from unittest import mock
 
 import jinja2
 import pytest
 from blinker import Signal
 from pelican.cache import FileStampDataCacher
-from pelican.contents import Article
+from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.log import LimitFilter, LimitLogger
 from pelican.plugins import signals
@@ -51,6 +55,7 @@ PAGE_WRITER = "sitekit's page writer"
 STAMP = "sitekit's Markdown reader's content cache stamp (each file hashed once a build)"
 FRESH = "sitekit's fresh Pelican between in-process builds"
 HTML = "sitekit's article HTML rewriting (images, reading time, scroll boxes)"
+FIXED_URLS = "sitekit's fixed URLs"
 
 
 def pelican_api(api, feature):
@@ -350,3 +355,47 @@ def test_content_html_is_kept_in_content_attribute():
     article._content = "<div><p>Boxed.</p></div>"
     assert article.content == "<div><p>Boxed.</p></div>", api
     assert article.summary == "<div><p>Boxed.</p></div>", api
+
+
+# Fixed URLs: assigning content.__class__.
+
+
+class _Fixed:
+    """The shape of fixed URLs' subclass: `url` and `save_as` kept once read."""
+
+    @cached_property
+    def url(self):
+        return self.get_url_setting("url")
+
+    @cached_property
+    def save_as(self):
+        return self.get_url_setting("save_as")
+
+
+def test_content_class_can_become_a_subclass_of_the_same_name():
+    api = pelican_api("content.__class__ assignment to a same-named subclass", FIXED_URLS)
+    contents = [
+        content(Article),
+        content(Article, status="draft"),
+        content(Article, lang="fr"),
+        content(Article, url="elsewhere/", save_as="elsewhere/index.html"),
+        content(Page),
+        content(Page, status="draft"),
+    ]
+    expected = [(c.url, c.save_as) for c in contents]
+    for item in contents:
+        kind = type(item)
+        fixed = type(kind.__name__, (_Fixed, kind), {"__module__": kind.__module__})
+        try:
+            item.__class__ = fixed
+        except TypeError as error:
+            pytest.fail(f"{api}: {error!r}")
+        assert type(item).__name__ == kind.__name__ and isinstance(item, kind), api
+    assert [(c.url, c.save_as) for c in contents] == expected, api
+    with (
+        mock.patch.object(Article, "get_url_setting", side_effect=AssertionError),
+        mock.patch.object(Page, "get_url_setting", side_effect=AssertionError),
+    ):
+        assert [(c.url, c.save_as) for c in contents] == expected, api
+    assert expected[0] == ("a-title/", "a-title/index.html"), api
+    assert expected[4] == ("pages/a-title.html", "pages/a-title.html"), api

@@ -202,6 +202,11 @@ ABLATIONS: dict[str, Ablation] = {
         ("one-edit",),
         partial(_set, "sitekit.markdown.reader", "_stamp_once", lambda generator: None),
     ),
+    "fixed-urls": Ablation(
+        "each article's address worked out once",
+        ("cold", "one-edit"),
+        partial(_without_plugin, "sitekit.pages.fixed_urls"),
+    ),
     "collector-paused": Ablation(
         "no cyclic garbage collection while building",
         ("cold", "one-edit"),

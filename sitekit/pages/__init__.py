@@ -1,2 +1,2 @@
 """Pages: every page rendered on every build and written only when its bytes changed
-(render)."""
+(render), and each article's address worked out once (fixed_urls)."""
