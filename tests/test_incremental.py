@@ -8,71 +8,18 @@ import sys
 from sitekit.devtools.bench import generate_site
 from sitekit.runner import build
 from tests.support.build import differences, run_build, snapshot
+from tests.support.differential import set_field
 from tests.support.pages import ROOT
 
 ARTICLES = 24
-# A cold production build without twins: the incremental build's twins are
-# checked by decompressing them instead, which is what "identical" means for
-# a deterministic compressor, at a fraction of the time.
-COLD_WITHOUT_TWINS = """\
-import sys
-sys.path.insert(0, {root!r})
-from publishconf import *
-SITEKIT = {{**SITEKIT, "precompress": False}}
-"""
-
-
-def folders(output, leave_out=None):
-    found = (p.relative_to(output) for p in output.rglob("*") if p.is_dir())
-    return sorted(f for f in found if not leave_out or not f"{f}/".startswith(leave_out))
-
-
-def without_search_index(files):
-    return {path: data for path, data in files.items() if path.parts[0] != "pagefind"}
-
-
-def add_page(article):
-    """Pages of content/pages/: every page's footer links them; no article's text changes."""
-    pages = article.parent.parent / "pages"
-    pages.mkdir(exist_ok=True)
-    for slug in ("about", "medical-disclaimer", "privacy"):  # FOOTER_PAGES names all three
-        text = f"Title: {slug}\nSummary: What {slug} says.\n\nText.\n"
-        (pages / f"{slug}.md").write_text(text, "utf-8")
 
 
 def edit_body(article):
     article.write_text(article.read_text() + "\nA new closing sentence.\n")
 
 
-def edit_title(article):
-    article.write_text(article.read_text().replace("Title: ", "Title: Revised: ", 1))
-
-
-def replace_field(article, field, value):
-    text = article.read_text()
-    line = next(line for line in text.splitlines() if line.startswith(f"{field}: "))
-    article.write_text(text.replace(line, f"{field}: {value}"))
-
-
-def edit_tags(article):
-    replace_field(article, "Tags", "a brand new tag")
-
-
 def edit_summary(article):
-    replace_field(article, "Summary", "A different summary.")
-
-
-def edit_newest_summary(article):
-    """The newest article's summary: it shows on the home page and the 404 page's short list."""
-    edit_summary(max(article.parent.glob("*.md")))
-
-
-def edit_date(article):
-    replace_field(article, "Date", "2019-06-01 12:00")
-
-
-def remove(article):
-    article.unlink()
+    set_field(article, "Summary", "A different summary.")
 
 
 def test_unchanged_pages_are_reused_and_one_edit_renders_few(tmp_path):

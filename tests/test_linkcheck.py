@@ -126,8 +126,8 @@ def test_text_that_only_looks_like_a_link_is_not_one():
 
 
 def test_pages_share_one_string_for_each_link():
-    """Pages mostly repeat the same links: the pages held in memory, sent back by the
-    rendering processes and pickled for the next check keep one string for each."""
+    """Pages mostly repeat the same links: the pages held in memory and pickled for the
+    next check keep one string for each."""
     links = "".join(f'<a href="/tag/topic-{n:02d}/" id="t{n}">t</a>' for n in range(40))
     first, second = read_html(f"<p>{links}</p>"), read_html(f"<div>{links}</div>")
     assert first.links == second.links

@@ -1,16 +1,18 @@
 """A digest of everything besides the content that shapes what a build writes.
 
-Pelican's content cache and our page reuse (pages.render) must never
-serve output made by other code or settings. Both are keyed by this digest:
+Pelican's content cache and our other caches (compiled templates, the link
+check's and the search index's records) must never serve what other code or
+settings made. They all live in a folder named by this digest:
 
 - the source of every module of the ``sitekit`` package and of every plugin
   module the build loaded (a filter, a reader or a writer can change a page);
 - every file of the theme (templates, the stylesheet, static files);
 - the settings, as plain values;
-- the Python version and the version of every installed distribution.
+- the Python version and the version of every installed distribution;
+- the data files the runner names (content/authors.toml).
 
-It is deliberately coarse: any change to our code re-renders every page once,
-which is cheap, where a missed dependency would publish stale pages.
+It is deliberately coarse: any change to our code starts from empty caches
+once, which is cheap, where a missed dependency would serve stale results.
 """
 
 from __future__ import annotations

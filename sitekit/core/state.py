@@ -133,7 +133,7 @@ class BuildState:
     page_digests: dict[str, str] = field(default_factory=dict)
     # Set by features on `initialized`: what to read of each page the writer writes anew,
     # while its text is at hand (name -> function of the page's text and bytes), such as
-    # the link check's links and the search index's text.
+    # the search index's text.
     page_readers: dict[str, Callable[[str, bytes], Any]] = field(default_factory=dict)
     # pages.render: what each reader read (reader name -> sha256 of a page's bytes -> value).
     page_reads: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -264,16 +264,14 @@ def measure(count: int, workdir: Path, runs: int, names: list[str]) -> list[Row]
     off, alternating with as many with everything on, on the same sources."""
     from sitekit.devtools import bench
 
-    sites: dict[bool, Path] = {}
+    # With or without photos -> the content folder and its articles, generated once.
+    sites: dict[bool, tuple[Path, list[Path]]] = {}
 
     def site(images: bool) -> tuple[Path, list[Path]]:
-        content = workdir / ("content-images" if images else "content")
         if images not in sites:
-            sites[images] = content
-            articles = bench.generate_site(content, count, IMAGES if images else 0)
-            (workdir / f"articles-{images}").write_text("\n".join(map(str, articles)))
-        paths = (workdir / f"articles-{images}").read_text().splitlines()
-        return content, [Path(p) for p in paths]
+            content = workdir / ("content-images" if images else "content")
+            sites[images] = (content, bench.generate_site(content, count, IMAGES if images else 0))
+        return sites[images]
 
     env = {**os.environ, "SITEURL": bench.SITEURL}
     rows = []

@@ -54,8 +54,7 @@ class Page:
 def read_html(text: str) -> Page:
     """The links and ids of a page. Each is interned: pages mostly repeat the same links
     (174,000 links on 8,000 pages, 8,000 of them different, at 5,000 articles), so the
-    pages held for the check, sent back by the rendering processes and kept in the
-    check's cache share one string for each."""
+    pages held for the check and kept in its cache share one string for each."""
     links, ids = [], set()
     for tag in _TAG.finditer(text):
         attributes = tag.group(1)
@@ -180,7 +179,6 @@ def check_links(
     output_name: str | None = None,
     digests: dict[str, str] | None = None,
     cache: Path | None = None,
-    read: dict[str, Page] | None = None,
 ) -> list[Problem]:
     """Every broken internal link in the written HTML and XML files, one problem per place.
 
@@ -189,13 +187,12 @@ def check_links(
     article to what it is; `shown` names a source file as an editor reads it, and
     `output_name` the output folder. With `digests` (page -> sha256 of its bytes)
     and a `cache` file, a page read by an earlier check with the same bytes is
-    not read again; nor is one in `read` (sha256 -> Page), read as it was written.
+    not read again.
     """
     sources, unpublished = sources or {}, unpublished or {}
     site = Site(output, site_url, digests)
     if cache is not None:
         site.read_before = _load(cache)
-    site.read_before.update(read or {})
     from_sources: dict[tuple[Path, str], str] = {}
     from_templates: dict[tuple[str, str], list[str]] = defaultdict(list)
     for name in sorted(n for n in site.files if n.endswith((".html", ".xml"))):

@@ -5,17 +5,16 @@ every field a template read and the list forgot went stale without a word.
 Here nothing is keyed: every page is rendered from its full context on every
 build, so whatever a template reads reaches the page by construction. Only
 the *write* is saved: a page whose bytes equal the last good output's file of
-the same name is hard-linked from it (a copy where links are not possible),
-which also lets the compression step keep that file's twins.
+the same name is hard-linked from it (a copy where links are not possible).
 
 Rendering costs about 0.4 ms a page. While Pelican writes, the writer only
 queues each page with its context; once every page is known (`finalized`),
 the queue is dealt out to forked processes (`workers` option,
 sitekit.core.forks), which share the context without pickling it. Each
 process renders its pages, compares, writes or links, and runs the page
-readers that features registered in `BuildState.page_readers` (the link
-check's links, the search index's text) on each page that changed; what they
-read comes back by the page's sha256.
+readers that features registered in `BuildState.page_readers` (the search
+index's text) on each page that changed; what they read comes back by the
+page's sha256.
 """
 
 from __future__ import annotations
