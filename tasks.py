@@ -91,16 +91,8 @@ def publish(c: Context, target: str = "", destination: str = "", dry_run: bool =
             "error: rsync is not installed; install it (Debian: apt-get install rsync)", code=2
         )
     build(c, production=True)
-    output = str(CONFIG["output"])
     if target == "rsync":
-        command = [
-            "rsync",
-            "-rlptvz",
-            "--delete",
-            *(["--dry-run"] if dry_run else []),
-            f"{output}/",
-            destination,
-        ]
+        command = rsync_command(CONFIG["output"], destination, dry_run)
     else:
         command = [
             "ghp-import",
@@ -109,12 +101,30 @@ def publish(c: Context, target: str = "", destination: str = "", dry_run: bool =
             "--force",
             "--message",
             "Publish the site",
-            output,
+            str(CONFIG["output"]),
         ]
         if dry_run:  # ghp-import has no dry run of its own
             print("Dry run: would run", shlex.join(command))
             return
     c.run(shlex.join(command), echo=True)
+
+
+def rsync_command(output: Path, destination: str, dry_run: bool = False) -> list[str]:
+    """rsync sending the contents of `output` to `destination`, which becomes the web root.
+
+    rsync -p gives each file on the server the mode it has here, and the destination folder
+    itself the mode of `output`: --chmod makes every folder 0755 and every file 0644 there,
+    whatever the umask of the build, so that the web server's user can read the whole site.
+    """
+    return [
+        "rsync",
+        "-rlptvz",
+        "--delete",
+        "--chmod=D755,F644",
+        *(["--dry-run"] if dry_run else []),
+        f"{output}/",
+        destination,
+    ]
 
 
 @task(

@@ -3,7 +3,7 @@
 from sitekit.core.problems import PROJECT, one_line
 from sitekit.hosting.headers import csp_hash
 from sitekit.templating.inline_css import minify
-from tests.support.build import leftovers, run_build
+from tests.support.build import leftovers, modes, run_build
 from tests.support.pages import ROOT
 
 
@@ -99,3 +99,12 @@ def test_a_page_written_twice_keeps_the_write_pelican_keeps(tmp_path):
     archives = (run.output / "archives" / "index.html").read_text("utf-8")
     assert "<title>Back Massage Therapy (1) · " in archives
     assert "<title>Archives" not in archives
+
+
+def test_the_output_folder_has_the_mode_of_the_folders_in_it(site):
+    # output/ is the staging folder swapped in: made by mkdtemp alone it was 0700, and a web
+    # server's user (nginx as www-data) could read nothing of the site.
+    folders = {p: mode for p, mode in modes(site.output).items() if p.is_dir()}
+    inside = {mode for p, mode in folders.items() if p != site.output}
+    assert inside, "the build made no folder"
+    assert {folders[site.output]} == inside

@@ -14,8 +14,17 @@ from pathlib import Path
 
 
 def new_staging_folder(output: Path) -> Path:
+    """An empty folder beside the output, which the swap makes the output: the web root.
+
+    It gets the mode of any folder the build makes (0755 under the usual umask), not
+    mkdtemp's 0700, meant for a private folder in a shared /tmp: that would keep a web
+    server's user out of the whole site, and rsync -p would carry it to the server.
+    """
     output.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.staging-"))
+    folder = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.staging-"))
+    folder.rmdir()  # mkdtemp found a free name; mkdir makes it with the mode the umask allows
+    folder.mkdir()
+    return folder
 
 
 def remove_leftovers(output: Path) -> None:

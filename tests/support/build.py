@@ -6,6 +6,7 @@ import contextlib
 import io
 import os
 import re
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,11 @@ def run_build_process(*args, output, env=None, **popen) -> Run:
         **popen,
     )
     return Run(completed.returncode, completed.stdout, completed.stderr, Path(output))
+
+
+def modes(folder: Path) -> dict[Path, int]:
+    """`folder` and every folder and file below it -> its permission bits."""
+    return {p: stat.S_IMODE(p.lstat().st_mode) for p in [folder, *folder.rglob("*")]}
 
 
 def snapshot(folder: Path) -> dict[Path, bytes]:
