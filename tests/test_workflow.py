@@ -116,25 +116,21 @@ def test_zizmor_finds_nothing():
     assert "No findings" in run.stdout + run.stderr
 
 
-CHECKOUT_PIN = "actions/checkout@fbc6f3992d24b796d5a048ff273f7fcc4a7b6c09 # v5.1.0"
-IMAGE_DIGEST = "@sha256:35d3a4a3d5e42e02ab916d44513a050689f12c0533d45598d229672503fe77ca"
-
-
 @pytest.mark.parametrize(
     "fault, audit",
     [
-        ((CHECKOUT_PIN, "actions/checkout@v5"), "unpinned-uses"),
-        ((IMAGE_DIGEST, ""), "unpinned-images"),
-        (("persist-credentials: false", "persist-credentials: true"), "artipacked"),
-        (("permissions: {}", "permissions:\n  pages: write # deploys"), "excessive-permissions"),
+        ((r"(uses: actions/checkout)@[0-9a-f]{40} # (v\d+)\S*", r"\1@\2"), "unpinned-uses"),
+        ((r"@sha256:[0-9a-f]{64}", ""), "unpinned-images"),
+        ((r"persist-credentials: false", "persist-credentials: true"), "artipacked"),
+        ((r"permissions: \{\}", "permissions:\n  pages: write # deploys"), "excessive-permissions"),
     ],
     ids=["action-by-tag", "image-by-tag", "checkout-keeps-token", "workflow-wide-write"],
 )
 def test_zizmor_sees_each_fault_of_issue_26(tmp_path, fault, audit):
-    text = WORKFLOW.read_text("utf-8")
-    assert text.count(fault[0]) == 1, f"the workflow no longer holds {fault[0]!r}: update this test"
+    broken_text, count = re.subn(*fault, WORKFLOW.read_text("utf-8"), count=1)
+    assert count == 1, f"the workflow no longer matches {fault[0]!r}: update this test"
     broken = tmp_path / "pages.yml"
-    broken.write_text(text.replace(*fault), "utf-8")
+    broken.write_text(broken_text, "utf-8")
     run = zizmor(broken, output="json")
     assert run.returncode != 0
     assert audit in {finding["ident"] for finding in json.loads(run.stdout)}
