@@ -13,8 +13,7 @@ output folder. So:
 - `reference_problems`, in the sources check (before Pelican writes or copies
   anything): every path a Markdown source names (`{static}`, `{attach}`,
   `{filename}`, the `Image:` field, an image's address) stays inside content/, and
-  a file that `{static}` or `{attach}` publishes from elsewhere is one the static
-  folders could hold.
+  a file that `{static}` or `{attach}` publishes is one the static folders could hold.
 """
 
 from __future__ import annotations
@@ -35,11 +34,6 @@ _REFERENCE = re.compile(r"[{|](?P<what>filename|static|attach)[}|](?P<value>[^\s
 _MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?(?P<src>[^)\s>]+)")
 _HTML_IMAGE = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']?(?P<src>[^"'\s>]+)""", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
-
-
-def _static_folders(settings: dict[str, Any]) -> list[Path]:
-    root = Path(settings["PATH"])
-    return [root / folder for folder in settings.get("STATIC_PATHS") or []]
 
 
 def _below(relative: str, folders: list[str]) -> bool:
@@ -129,12 +123,10 @@ def reference_problems(
     source: Source,
     root: Path,
     shown: str,
-    settings: dict[str, Any],
     publishable: set[str],
 ) -> list[Problem]:
     """Every path `source` names stays inside content/ (`root`, shown as `shown`), and a file
-    `{static}` or `{attach}` publishes from outside the static folders may be published."""
-    static = _static_folders(settings)
+    `{static}` or `{attach}` publishes has a suffix of `publishable`."""
     problems = []
 
     def outside(line: int | None, written: str, instead: str = "{static}/images/NAME") -> None:
@@ -157,16 +149,14 @@ def reference_problems(
             if not path:
                 continue
             base = root if path.startswith("/") else source.path.parent
-            targets = [base / variant.lstrip("/") for variant in _escapes(path)]
-            if not all(within(target, root) for target in targets):
+            if not all(within(base / v.lstrip("/"), root) for v in _escapes(path)):
                 outside(line, f"the link {{{what}}}{value}")
                 continue
-            target = targets[0]
+            target = base / path.lstrip("/")
             if (
                 what != "filename"
                 and target.is_file()
-                and target.suffix not in MARKDOWN_SUFFIXES
-                and not any(target.is_relative_to(folder) for folder in static)
+                and target.suffix not in MARKDOWN_SUFFIXES  # Pelican never copies a source
                 and target.suffix.lower() not in publishable
             ):
                 problems.append(
