@@ -7,10 +7,21 @@ warnings (folded by ``one_line``) and the publishing steps.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
+# What would break a problem's line or the terminal showing it: control characters
+# (newline, tab, escape...), Unicode's line and paragraph separators, and the lone
+# surrogates that stand for bytes of a file name that are not UTF-8.
+UNSHOWABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def showable(text: str) -> str:
+    """`text` with every unshowable character written as Python writes it in a string
+    (a newline as \\n), so that a file name can never split or garble its line."""
+    return UNSHOWABLE.sub(lambda found: repr(found.group())[1:-1], text)
 
 
 @dataclass(frozen=True, order=True)
@@ -21,13 +32,13 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
+        return showable(f"{where}: {self.message}")
 
 
 def one_line(text: str) -> str:
     """Fold a multi-line log message into one line, with project paths made relative."""
     text = text.replace(str(PROJECT) + os.sep, "")
-    return "; ".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+    return showable("; ".join(" ".join(line.split()) for line in text.splitlines() if line.strip()))
 
 
 def display_path(path: Path, relative_to: Path | None = None) -> str:

@@ -1,6 +1,7 @@
 """The Markdown sources: which files under content/ Pelican will publish (and which it would
 silently skip), and each one read as its fields and its body (`Source`), which every
-feature's checks share.
+feature's checks share. Also what is below content/ at all (`content_entries`), walked
+without following a symbolic link, and whether a path stays inside content/ (`within`).
 
 Pelican reads a Markdown file only inside ARTICLE_PATHS (or PAGE_PATHS), with
 any of its Markdown extensions, and no other text format here (pelicanconf.py
@@ -12,9 +13,12 @@ both instead.
 from __future__ import annotations
 
 import fnmatch
+import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from markdown.extensions.meta import META_MORE_RE, META_RE
 from pelican.readers import MarkdownReader
@@ -26,23 +30,57 @@ MARKDOWN_SUFFIXES = {f".{extension}" for extension in MarkdownReader.file_extens
 OTHER_TEXT_SUFFIXES = {".rst", ".html", ".htm", ".txt", ".text"}
 
 
-def _ignored(path: Path, root: Path, settings: dict[str, Any]) -> bool:
-    """As Pelican decides: a file or folder whose name matches IGNORE_FILES is skipped."""
-    patterns = settings.get("IGNORE_FILES", [])
-    return any(
-        fnmatch.fnmatch(part, pattern)
-        for part in path.relative_to(root).parts
-        for pattern in patterns
-    )
-
-
 def _folders(settings: dict[str, Any], key: str) -> list[Path]:
     root = Path(settings["PATH"])
     return [root / folder for folder in settings.get(key) or []]
 
 
+class Entry(NamedTuple):
+    """One entry below content/, as its folder lists it (a link is not followed)."""
+
+    path: str  # as os.path writes it: strings, not Paths, keep a walk of 1,000 files quick
+    relative: str  # below the folder walked, /-separated
+    kind: str  # "file", "folder", "link" (a symbolic link) or "other" (a pipe, a device...)
+    size: int
+
+
+def content_entries(root: Path, settings: dict[str, Any]) -> list[Entry]:
+    """Every entry below `root` that Pelican would see (IGNORE_FILES skipped), sorted.
+
+    A symbolic link is listed as one, never followed: a folder link is not
+    walked into, so nothing outside content/ is listed (or read) through one.
+    """
+    patterns = settings.get("IGNORE_FILES") or []
+    ignored = re.compile("|".join(map(fnmatch.translate, patterns))) if patterns else None
+    entries = []
+    folders = [(str(root), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as listing:
+            for found in listing:
+                if ignored and ignored.match(found.name):
+                    continue
+                info = found.stat(follow_symlinks=False)
+                relative = prefix + found.name
+                if stat.S_ISLNK(info.st_mode):
+                    kind = "link"
+                elif stat.S_ISDIR(info.st_mode):
+                    kind = "folder"
+                    folders.append((found.path, relative + "/"))
+                else:
+                    kind = "file" if stat.S_ISREG(info.st_mode) else "other"
+                entries.append(Entry(found.path, relative, kind, info.st_size))
+    return sorted(entries, key=lambda entry: entry.relative.split("/"))
+
+
+def within(path: Path | str, root: Path | str) -> bool:
+    """Whether `path`, with `..` and any symbolic link resolved, is `root` or below it."""
+    real, top = os.path.realpath(path), os.path.realpath(root)
+    return real == top or real.startswith(os.path.join(top, ""))
+
+
 def _files(root: Path, settings: dict[str, Any]) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file() and not _ignored(p, root, settings))
+    return [Path(e.path) for e in content_entries(root, settings) if e.kind == "file"]
 
 
 def markdown_files(settings: dict[str, Any], kind: str = "ARTICLE") -> list[Path]:

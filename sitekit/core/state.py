@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -49,8 +50,14 @@ class Options:
     related_max: int = 3
     # markdown.reading_time: words read per minute.
     words_per_minute: int = 250
-    # images.check: the largest image an article may use, in megapixels.
+    # images.check: the largest image content/ may hold, in megapixels.
     image_max_megapixels: int = 40
+    # containment.check: the largest file content/ may hold, in MiB (Cloudflare Pages
+    # refuses files over 25 MiB).
+    max_file_mib: int = 25
+    # containment.check: file suffixes (such as ".pdf") published from the static folders
+    # as downloads, besides raster images; hosting sends them as attachments.
+    downloads: list[str] = field(default_factory=list)
     # build: refuse to start unless SITEURL is an absolute https:// address.
     require_https_siteurl: bool = False
     # templating.assets + templating.fingerprints: hashed names for theme/static files.
@@ -69,6 +76,14 @@ class Options:
     # search.publish: at most this many articles in each part of the index (a shard), so
     # that Pagefind's memory stays under 250 MB; the search page asks every shard.
     search_shard: int = 800
+
+    def __post_init__(self) -> None:
+        for suffix in self.downloads:
+            if not isinstance(suffix, str) or not re.fullmatch(r"\.[a-z0-9]+", suffix):
+                raise OptionsError(
+                    f"{OPTIONS_KEY}['downloads'] lists file suffixes in lower case with their "
+                    f"dot, such as '.pdf', not {suffix!r}"
+                )
 
     def processes(self) -> int:
         """How many processes read and render: the `workers` option, or one per core."""

@@ -19,7 +19,10 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import warnings
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -45,11 +48,27 @@ FALLBACK = {
     ),
 }
 RASTER_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".tif", ".tiff", ".bmp"}
+# The decoders a file from content/ is opened with: the formats of RASTER_SUFFIXES (the JPEG
+# decoder opens a JPEG of several frames, MPO, too). Without the list Pillow tries every
+# format it knows, some of which hand the file to another program (EPS to Ghostscript).
+FORMATS = ("PNG", "JPEG", "WEBP", "AVIF", "GIF", "TIFF", "BMP")
 CARD_SIZE = (1200, 630)
 # Bump when the way images are made changes: every cached file is then made again.
 VERSION = "2"
 VARIANT_FOLDER = "images/_"
 CARD_FOLDER = "images/cards"
+
+
+@contextmanager
+def open_image(path: Path | str) -> Iterator[Image.Image]:
+    """Open an image from content/ with FORMATS' decoders only, and without the warning Pillow
+    prints for an image over Image.MAX_IMAGE_PIXELS: the sources check refuses any image
+    over the image_max_megapixels option, which is never more (images.check.unreadable).
+    Over twice that, Pillow raises Image.DecompressionBombError."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with Image.open(path, formats=FORMATS) as image:
+            yield image
 
 
 def settings_key() -> bytes:
@@ -133,7 +152,7 @@ def widths_for(original: int) -> list[int]:
 def plan(path: Path) -> ImageSet:
     """The candidates of an image and the jobs that make them; reads only the header."""
     key = source_key(path)
-    with Image.open(path) as image:
+    with open_image(path) as image:
         width, height = displayed_size(image)
         has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     fallback = FALLBACK["png" if has_alpha or path.suffix.lower() == ".png" else "jpg"]
@@ -178,7 +197,7 @@ def make(job: Job) -> bytes:
     """The bytes of one job's file. Runs in a worker process."""
     if job.kind == "card":
         return draw_card(*job.card)
-    with Image.open(job.source) as opened:
+    with open_image(job.source) as opened:
         icc = opened.info.get("icc_profile")
         image = ImageOps.exif_transpose(opened)
     if job.kind == "variant" and job.width < image.width:

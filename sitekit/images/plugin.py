@@ -32,11 +32,17 @@ _ATTRIBUTE = re.compile(r'([a-zA-Z][a-zA-Z0-9-]*)(?:\s*=\s*"([^"]*)")?')
 
 
 def source_of(src: str, article: Path, content_root: Path) -> Path | None:
-    """The image file a `{static}` address names, if it is a raster image under content/."""
+    """The image file a `{static}` address names, if it is a raster image under content/.
+
+    Pelican reads before the sources check stops it: a file outside content/ is never
+    opened here (the check refuses its address).
+    """
     path = image_file(html.unescape(src), article, content_root)
     if path is None:
         return None
     path = path.resolve()
+    if not path.is_relative_to(content_root):
+        return None
     return path if path.suffix.lower() in imaging.RASTER_SUFFIXES and path.is_file() else None
 
 

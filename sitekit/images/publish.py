@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path, PurePosixPath
 
-from PIL import UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from sitekit.core import forks
 from sitekit.core.files import files_below, link_or_copy, replace_with
@@ -32,7 +32,13 @@ def _make_and_store(job: imaging.Job, target: Path) -> str | None:
     """Encode one job into the cache; the error, in words, if the image cannot be read."""
     try:
         data = imaging.make(job)
-    except (OSError, UnidentifiedImageError, ValueError) as error:
+    except (
+        OSError,
+        UnidentifiedImageError,
+        ValueError,
+        Image.DecompressionBombWarning,
+        Image.DecompressionBombError,
+    ) as error:
         reason = str(error).replace(f"'{job.source}'", "").replace("  ", " ").strip()
         return (
             f"the image could not be read ({reason}). Replace it with a working JPEG or PNG file."

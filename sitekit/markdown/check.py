@@ -20,7 +20,7 @@ from pelican.utils import slugify
 
 from sitekit.core.dates import date_problem, parse_iso
 from sitekit.core.problems import Problem
-from sitekit.core.sources import Source
+from sitekit.core.sources import Source, within
 
 REQUIRED = ("title", "date", "category", "summary")
 # A page (content/pages/) needs no date or category.
@@ -173,7 +173,9 @@ def check_body(source: Source, content_root: Path) -> list[Problem]:
         for kind, target in _INTERNAL_LINK.findall(line):
             path = target.split("#", 1)[0].split("?", 1)[0]
             base = content_root if path.startswith("/") else source.path.parent
-            if path and not (base / path.lstrip("/")).exists():
+            file = base / path.lstrip("/")
+            # A path outside content/ is refused by containment.check, not looked at here.
+            if path and within(file, content_root) and not file.exists():
                 problems.append(
                     Problem(
                         source.shown,

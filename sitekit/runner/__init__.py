@@ -46,7 +46,7 @@ from sitekit.runner.settings import (
     check_output_path,
     load_settings,
 )
-from sitekit.runner.sources import validate
+from sitekit.runner.sources import contain, validate
 from sitekit.search import publish as search
 
 __all__ = [
@@ -113,6 +113,12 @@ def build(
         output = Path(settings["OUTPUT_PATH"])
         check_output_path(output, settings, Path(settings_file))
         result = BuildResult(output=output)
+        # Before Pelican lists content/: it would follow a link out of it, and copy whatever
+        # the static folders hold, before the sources check below could stop it.
+        if contained := contain(settings, Path.cwd()):
+            result.problems = [str(p) for p in contained]
+            result.seconds = time.perf_counter() - started
+            return result
         staging.remove_leftovers(output)
         folder = staging.new_staging_folder(output)
         settings["OUTPUT_PATH"] = str(folder)

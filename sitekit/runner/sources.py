@@ -1,9 +1,10 @@
 """The sources check: every problem in every Markdown source and in content/authors.toml,
 before Pelican writes anything, each one line naming the file and line.
 
-The runner runs it in a forked process while Pelican reads, and stops Pelican
-before it writes a page if it found a problem (runner.SourceCheck). Each
-feature's own checks are called from here, in one pass over the sources.
+The runner runs `contain` first, before Pelican lists a file, and `validate` in a
+forked process while Pelican reads, and stops Pelican before it writes a page if it
+found a problem (runner.SourceCheck). Each feature's own checks are called from
+here, in one pass over the sources.
 """
 
 from __future__ import annotations
@@ -11,10 +12,18 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from sitekit.containment.check import reference_problems, tree_problems
 from sitekit.core.problems import Problem, display_path
-from sitekit.core.sources import Source, markdown_files, read_source, stray_files
+from sitekit.core.sources import (
+    Source,
+    content_entries,
+    markdown_files,
+    read_source,
+    stray_files,
+)
 from sitekit.core.state import Options
-from sitekit.images.check import field_image_problems, image_problems
+from sitekit.images.check import field_image_problems, image_problems, unused_image_problems
+from sitekit.images.imaging import RASTER_SUFFIXES
 from sitekit.markdown.check import (
     check_body,
     check_fields,
@@ -25,13 +34,25 @@ from sitekit.markdown.check import (
 from sitekit.people import model as people
 from sitekit.people.check import check_credits
 
-__all__ = ["Source", "validate"]
+__all__ = ["Source", "contain", "validate"]
+
+
+def contain(settings: dict, shown_relative_to: Path) -> list[Problem]:
+    """What content/ holds, from its listing alone (containment.check): run before Pelican
+    lists a file, since Pelican follows links and copies the static folders whole."""
+    root = Path(settings["PATH"])
+    entries = content_entries(root, settings) if root.is_dir() else []
+    shown = display_path(root, shown_relative_to)
+    options = Options.from_settings(settings)
+    return sorted(tree_problems(entries, settings, options, shown, RASTER_SUFFIXES))
 
 
 def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
     """Every problem in every Markdown source, sorted by file and line."""
     root = Path(settings["PATH"])
     options = Options.from_settings(settings)
+    publishable = RASTER_SUFFIXES | set(options.downloads)
+    used_images: set[str] = set()
     problems: list[Problem] = []
     written_to: dict[str, list[str]] = defaultdict(list)
     prefix = display_path(root, shown_relative_to)
@@ -52,16 +73,29 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
         if kind == "page" and not source.draft:
             page_slugs.add(slug_of(source, settings))
         problems += check_fields(source, kind) + check_body(source, root)
+        problems += reference_problems(source, root, prefix, publishable)
         if described or not people_problems:  # a file that does not parse is reported alone
             problems += check_credits(source, described, people_shown)
         problems += image_problems(
-            shown, source.body, source.body_line, path, root, options.image_max_megapixels
+            shown,
+            source.body,
+            source.body_line,
+            path,
+            root,
+            options.image_max_megapixels,
+            used_images,
         )
         if named := source.value("image"):
-            problems += field_image_problems(source, named, root, options.image_max_megapixels)
+            problems += field_image_problems(
+                source, named, root, options.image_max_megapixels, used_images
+            )
         if source.value("title") and (target := output_path(source, settings, kind)):
             written_to[target].append(shown)
     problems += footer_page_problems(settings, page_slugs)
+    files = [Path(e.path) for e in content_entries(root, settings) if e.kind == "file"]
+    problems += unused_image_problems(
+        files, used_images, root, prefix, options.image_max_megapixels
+    )
     for target, shown_paths in written_to.items():
         if len(shown_paths) > 1:
             others = " and ".join(shown_paths[1:])
