@@ -85,8 +85,9 @@ def our_servers(root: Path, http_port: int, https_port: int, cert: Path, key: Pa
 
 
 @contextmanager
-def running_nginx(root: Path, tmp: Path) -> Iterator[Nginx]:
-    """nginx in the foreground, as this user, serving `root`; stopped after the block."""
+def running_nginx(root: Path, tmp: Path, ports: tuple[int, int] | None = None) -> Iterator[Nginx]:
+    """nginx in the foreground, as this user, serving `root` on `ports` (HTTP, HTTPS; free
+    ones by default); stopped after the block."""
     require_nginx()
     trustme = pytest.importorskip("trustme")
     authority = trustme.CA()
@@ -96,7 +97,7 @@ def running_nginx(root: Path, tmp: Path) -> Iterator[Nginx]:
     certificate.private_key_pem.write_to_path(str(key))
     for blob in certificate.cert_chain_pems:
         blob.write_to_path(str(cert), append=True)
-    http_port, https_port = free_port(), free_port()
+    http_port, https_port = ports or (free_port(), free_port())
     (tmp / "nginx.conf").write_text(
         MAIN_CONFIG.format(
             tmp=tmp,
