@@ -225,6 +225,15 @@ def small_site(tmp_path_factory):
         ),
         "utf-8",
     )
+    (articles / "signs.md").write_text(
+        ARTICLE.format(
+            title="Signs",
+            summary="Written signs.",
+            extra="",
+            body="Zephyrword: press 2 &lt; 3 &amp; write `<b>bold</b>` as code.",
+        ),
+        "utf-8",
+    )
     run = run_build("--content", root / "content", output=root / "output")
     assert run.code == 0, run.stderr
     return run.output
@@ -248,6 +257,18 @@ def test_the_index_holds_published_text_and_summaries_not_drafts_or_notices(smal
         assert search_for(page, url, "sandalwood")[1] == ["/kneading/"]  # the summary
         assert search_for(page, url, "zebrawood")[1] == []  # a draft
         assert search_for(page, url, "qualified")[1] == []  # the health notice
+    page.close()
+
+
+@pytest.mark.browser
+def test_an_excerpt_shows_the_text_as_written_with_the_words_found_marked(small_site, chromium):
+    page = chromium.new_page()
+    with browser.serving(small_site) as url:
+        assert search_for(page, url, "zephyrword")[1] == ["/signs/"]
+        shown = page.locator("#search-results li p")
+        assert "2 < 3 & write <b>bold</b> as code." in shown.inner_text()
+        assert shown.locator("mark").all_inner_texts() == ["Zephyrword:"]
+        assert shown.locator("b").count() == 0
     page.close()
 
 

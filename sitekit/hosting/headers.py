@@ -144,15 +144,12 @@ def folder_rules(folder: str, depth: int) -> list[str]:
 
 def _strict_rule(path: str, excluded: list[str]) -> str:
     """The `_headers` path that covers `path` and no search folder: its shortest prefix
-    that no search folder starts with, as a splat (`/b*`), or the path itself."""
+    that no search folder starts with and whose last segment is literal, as a splat
+    (`/b*`), or else the path itself (`/page/`)."""
     for n in range(1, len(path) + 1):
         prefix = path[:n]
         if any(folder.startswith(prefix) for folder in excluded):
             continue
-        if prefix.endswith("/"):
-            if n == len(path):
-                return f"/{prefix}"  # a folder's own address: page/, beside pagefind/
-            continue  # on Netlify, a lone `*` segment also matches without its slash
         if _LITERAL.fullmatch(prefix.rsplit("/", 1)[-1]):
             return f"/{prefix}*"
     return f"/{path}"
@@ -169,7 +166,8 @@ def strict_rules(paths: Iterable[str], search: Iterable[str]) -> list[str]:
     its slash (Netlify reads `/page/*` as `/page*`, which matches /pagefind/), and its
     last segment holds only characters that both hosts take literally (Netlify does not
     escape a segment with a `*`, where `.` is any character): page/2/ gets `/page/2*`,
-    .well-known/security.txt `/.well-known/s*`.
+    .well-known/security.txt `/.well-known/s*`. An address with no such prefix is
+    named as it is: page/, every prefix of which pagefind/ shares.
     """
     excluded = [f"{folder}/" for folder in search]
     rules = {"/"}

@@ -7,16 +7,19 @@ const list = document.getElementById("search-results");
 const input = document.getElementById("search-page");
 const query = (new URLSearchParams(location.search).get("q") || "").trim();
 
-// An excerpt is the page's text, as it was written, with <mark> around the words
-// found (Pagefind adds nothing else): keep exactly that, parsing no HTML.
+// An excerpt is the page's text with <mark> around the words found, and its < and >
+// written &lt; and &gt; (Pagefind's escaping, which leaves & alone): undo exactly
+// that, and parse no HTML.
+const text = (escaped) => escaped.replaceAll("&lt;", "<").replaceAll("&gt;", ">");
+
 function excerpt(marked) {
   const paragraph = document.createElement("p");
-  marked.split(/(<mark>.*?<\/mark>)/s).forEach((part, n) => {
+  marked.split(/<mark>(.*?)<\/mark>/s).forEach((part, n) => {
     if (n % 2 === 0) {
-      paragraph.append(part);
+      paragraph.append(text(part));
     } else {
       const mark = document.createElement("mark");
-      mark.textContent = part.slice("<mark>".length, -"</mark>".length);
+      mark.textContent = text(part);
       paragraph.append(mark);
     }
   });
