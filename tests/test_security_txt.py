@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from sitekit.hosting import security_txt
+from sitekit.hosting.check import security_txt_problems
 from tests.support.build import ROOT, run_build, snapshot
 from tests.support.pages import PRODUCTION_URL
 
@@ -40,20 +41,20 @@ def test_a_local_build_has_no_canonical_address(site):
     ],
 )
 def test_an_expiry_that_is_near_past_or_unreadable_is_refused(expires, wanted):
-    found = security_txt.problems({**SETTINGS, "SECURITY_EXPIRES": expires}, NOW)
+    found = security_txt_problems({**SETTINGS, "SECURITY_EXPIRES": expires}, NOW)
     assert [p.path.split()[0] for p in found] == wanted
 
 
-@pytest.mark.parametrize("contact", ["security@example.org", "http://example.org/x", [], [1]])
+@pytest.mark.parametrize("contact", ["security@example.org", "http://example.org/x", [], [1], 5])
 def test_a_contact_that_is_no_address_is_refused(contact):
     settings = {"SECURITY_CONTACT": contact, "SECURITY_EXPIRES": "2027-06-01T00:00:00Z"}
-    assert [p.path for p in security_txt.problems(settings, NOW)] == [
+    assert [p.path for p in security_txt_problems(settings, NOW)] == [
         "SECURITY_CONTACT in the settings"
     ]
 
 
 def test_neither_setting_writes_no_file_and_asks_nothing(tmp_path):
-    assert security_txt.problems({}, NOW) == []
+    assert security_txt_problems({}, NOW) == []
     security_txt.write_security_txt(tmp_path, {})
     assert list(tmp_path.iterdir()) == []
 

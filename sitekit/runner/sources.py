@@ -15,7 +15,7 @@ from pathlib import Path
 from sitekit.core.problems import Problem, display_path
 from sitekit.core.sources import Source, markdown_files, read_source, stray_files
 from sitekit.core.state import Options
-from sitekit.hosting import security_txt
+from sitekit.hosting.check import security_txt_problems
 from sitekit.images.check import field_image_problems, image_problems
 from sitekit.markdown.check import (
     check_body,
@@ -64,7 +64,7 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
         if source.value("title") and (target := output_path(source, settings, kind)):
             written_to[target].append(shown)
     problems += footer_page_problems(settings, page_slugs)
-    problems += security_txt.problems(settings, datetime.now(UTC))
+    problems += security_txt_problems(settings, datetime.now(UTC))
     for target, shown_paths in written_to.items():
         if len(shown_paths) > 1:
             others = " and ".join(shown_paths[1:])
