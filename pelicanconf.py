@@ -17,6 +17,11 @@ SITE_DESCRIPTION = (
 )
 SITEURL = ""
 COPYRIGHT_YEAR = 2026
+# /.well-known/security.txt (RFC 9116): whom to tell about a security problem, and
+# until when that holds. The build fails from 30 days before SECURITY_EXPIRES: check
+# the address, then move the date on, at most a year ahead.
+SECURITY_CONTACT = "mailto:security@example.org"
+SECURITY_EXPIRES = "2027-11-30T00:00:00Z"
 
 PATH = "content"
 ARTICLE_PATHS = ["articles"]

@@ -1,12 +1,6 @@
 """Debian's nginx with our deploy/nginx.conf, serving a fresh production build on loopback."""
 
 import gzip
-import os
-import re
-import shutil
-import socket
-import subprocess
-import time
 import urllib.error
 import urllib.request
 
@@ -15,99 +9,73 @@ import pytest
 
 from sitekit.devtools.browser import routed_context
 from sitekit.runner.steps import headers
-from tests.support.pages import PRODUCTION_URL, ROOT, page_paths
-from tests.support.tools import require_tool
+from tests.support.nginx import running_nginx
+from tests.support.pages import PRODUCTION_URL, page_paths
 
 pytestmark = pytest.mark.browser
-
-# Debian's libnginx-mod-http-brotli-static, which brotli_static in our config needs.
-BROTLI_MODULE = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
-
-MAIN_CONFIG = """\
-daemon off;
-worker_processes 1;
-user {user};
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-load_module {brotli_module};
-events {{ worker_connections 64; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log off;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-{server}
-}}
-"""
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def our_server_block(root, port):
-    """deploy/nginx.conf as committed, pointed at this build and this port."""
-    config = (ROOT / "deploy" / "nginx.conf").read_text()
-    config = re.sub(r"(?m)^    root .*;$", f"    root {root};", config, count=1)
-    return re.sub(r"(?m)^    listen .*;$", f"    listen 127.0.0.1:{port};", config, count=1)
 
 
 @pytest.fixture(scope="session")
 def nginx(production, tmp_path_factory):
-    require_tool(shutil.which("nginx"), "Debian's nginx is not installed")
-    require_tool(
-        os.path.exists(BROTLI_MODULE), "Debian's libnginx-mod-http-brotli-static is not installed"
-    )
-    tmp = tmp_path_factory.mktemp("nginx")
-    port = free_port()
-    (tmp / "nginx.conf").write_text(
-        MAIN_CONFIG.format(
-            tmp=tmp,
-            # pytest's temporary folders are private to their owner: workers must run as us.
-            user="root" if os.geteuid() == 0 else os.getlogin(),
-            brotli_module=BROTLI_MODULE,
-            server=our_server_block(production.output, port),
-        )
-    )
-    check = subprocess.run(
-        ["nginx", "-t", "-p", str(tmp), "-c", str(tmp / "nginx.conf")],
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-    assert check.returncode == 0, check.stderr
-    process = subprocess.Popen(
-        ["nginx", "-p", str(tmp), "-c", str(tmp / "nginx.conf")], stderr=subprocess.PIPE
-    )
-    origin = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    else:
-        process.kill()
-        pytest.fail(f"nginx did not start: {process.stderr.read().decode()}")
-    yield origin
-    process.terminate()
-    process.wait(timeout=10)
+    with running_nginx(production.output, tmp_path_factory.mktemp("nginx")) as server:
+        yield server
 
 
-def fetch(url, **request_headers):
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the redirect itself is the answer
+
+
+def fetch(server, url, **request_headers):
+    """Status, headers and body of one request to `server`, redirects not followed."""
+    opener = urllib.request.build_opener(
+        _NoRedirects, urllib.request.HTTPSHandler(context=server.ssl_context)
+    )
     request = urllib.request.Request(url, headers=request_headers)
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with opener.open(request, timeout=10) as response:
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
+
+
+@pytest.mark.parametrize("path", ["/", "/back-massage-therapy/", "/search/?q=x", "/no-such-page"])
+def test_plain_http_only_redirects_to_the_same_address_over_https(nginx, path):
+    status, response_headers, body = fetch(nginx, nginx.http + path)
+    assert status == 301
+    assert response_headers["Location"] == nginx.https + path
+    # HSTS means nothing over plain HTTP; no page is sent there either.
+    assert "Strict-Transport-Security" not in response_headers
+    assert b"<main" not in body
+
+
+def test_https_sends_hsts_for_two_years_and_every_subdomain(nginx):
+    status, response_headers, _ = fetch(nginx, nginx.https + "/")
+    assert status == 200
+    assert response_headers["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains"
+
+
+def test_a_folder_without_its_slash_is_redirected_by_path_alone(nginx):
+    status, response_headers, _ = fetch(nginx, nginx.https + "/search?q=kneading")
+    assert status == 301
+    assert response_headers["Location"] == "/search/?q=kneading"
+
+
+def test_security_txt_is_served_as_utf8_text(nginx, production):
+    status, response_headers, body = fetch(nginx, nginx.https + "/.well-known/security.txt")
+    assert status == 200
+    assert response_headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert body == (production.output / ".well-known" / "security.txt").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "path", ["/search/", "/pagefind/pagefind.js", "/pagefind/pagefind-worker.js"]
+)
+def test_the_search_page_and_pagefind_get_the_search_policy(nginx, stylesheet, path):
+    status, response_headers, _ = fetch(nginx, nginx.https + path)
+    assert status == 200
+    for name, value in headers.security_headers(stylesheet, search=True).items():
+        assert response_headers[name] == value, (path, name)
 
 
 ARTICLE_PATHS = ["/", "/back-massage-therapy/", "/massage-therapy-for-the-upper-back/"]
@@ -115,14 +83,14 @@ ARTICLE_PATHS = ["/", "/back-massage-therapy/", "/massage-therapy-for-the-upper-
 
 @pytest.mark.parametrize("path", ARTICLE_PATHS)
 def test_pages_are_served_as_utf8_html(nginx, production, path):
-    status, response_headers, body = fetch(nginx + path)
+    status, response_headers, body = fetch(nginx, nginx.https + path)
     assert status == 200
     assert response_headers["Content-Type"] == "text/html; charset=utf-8"
     assert body == (production.output / path.lstrip("/") / "index.html").read_bytes()
 
 
 def test_unknown_path_gets_our_404_page(nginx, production):
-    status, response_headers, body = fetch(nginx + "/no-such-page/")
+    status, response_headers, body = fetch(nginx, nginx.https + "/no-such-page/")
     assert status == 404
     assert body == (production.output / "404.html").read_bytes()
     assert "Content-Security-Policy" in response_headers
@@ -133,7 +101,7 @@ def test_unknown_path_gets_our_404_page(nginx, production):
 )
 def test_precompressed_twins_are_served(nginx, production, encoding, decompress):
     status, response_headers, body = fetch(
-        nginx + "/back-massage-therapy/", **{"Accept-Encoding": encoding}
+        nginx, nginx.https + "/back-massage-therapy/", **{"Accept-Encoding": encoding}
     )
     assert status == 200
     assert response_headers["Content-Encoding"] == encoding
@@ -154,19 +122,19 @@ def test_every_security_header_and_cache_policy(nginx, production, stylesheet):
         f"/theme/{icon}": headers.CACHE_IMMUTABLE,
     }
     for path, cache_control in expected_cache.items():
-        status, response_headers, _ = fetch(nginx + path)
+        status, response_headers, _ = fetch(nginx, nginx.https + path)
         assert status == 200, path
         for name, value in headers.security_headers(stylesheet).items():
             assert response_headers[name] == value, (path, name)
         assert response_headers["Cache-Control"] == cache_control, path
-    assert fetch(nginx + "/_headers")[0] == 404
+    assert fetch(nginx, nginx.https + "/_headers")[0] == 404
 
 
 def test_no_csp_violation_in_chromium(chromium, nginx, production):
     paths = page_paths(production.output)
     problems = []
     # The pages name https://example.org; our nginx answers those requests.
-    context = routed_context(chromium, PRODUCTION_URL, nginx)
+    context = routed_context(chromium, PRODUCTION_URL, nginx.https, ignore_https_errors=True)
     # One tab per page, none navigated away, so no request is cut short; then
     # wait until each tab's network is idle (at once for those already idle).
     tabs = {}
@@ -191,7 +159,7 @@ def test_no_csp_violation_in_chromium(chromium, nginx, production):
 
 def test_search_from_the_home_page_through_nginx(chromium, nginx):
     problems = []
-    context = routed_context(chromium, PRODUCTION_URL, nginx)
+    context = routed_context(chromium, PRODUCTION_URL, nginx.https, ignore_https_errors=True)
     page = context.new_page()
     page.on("console", lambda m: m.type in ("error", "warning") and problems.append(m.text))
     page.on("pageerror", lambda e: problems.append(str(e)))

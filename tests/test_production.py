@@ -202,10 +202,11 @@ def test_every_text_file_has_gzip_and_brotli_twins(production):
 
 def test_headers_file_matches_the_one_definition(production, settings, stylesheet):
     text = (production.output / "_headers").read_text()
-    assert text == headers.netlify_headers(settings, stylesheet)
+    paths = headers.published_paths(production.output, headers.search_folders(settings))
+    assert text == headers.netlify_headers(settings, stylesheet, paths)
     for name, value in headers.security_headers(stylesheet).items():
         assert f"  {name}: {value}" in text
-    assert "/theme/*\n  Cache-Control: public, max-age=31536000, immutable" in text
+    assert "/theme/:file\n  Cache-Control: public, max-age=31536000, immutable" in text
 
 
 def test_csp_is_strict_and_allows_the_inline_css_by_hash(production, stylesheet):
@@ -242,6 +243,23 @@ def test_nginx_config_is_generated_from_the_same_definition(settings, stylesheet
     assert committed == headers.nginx_config(settings, stylesheet), (
         "deploy/nginx.conf is stale: run `invoke deploy-config`"
     )
+
+
+def test_nginx_sends_plain_http_to_https_and_headers_only_there(settings, stylesheet):
+    config = headers.nginx_config(settings, stylesheet)
+    plain, tls = config.split("\nserver {\n")[1:]
+    assert "listen 80;" in plain and "return 301 https://$host$request_uri;" in plain
+    assert "add_header" not in plain
+    assert "\n    root " not in plain  # it serves no file
+    assert "listen 443 ssl http2;" in tls and "absolute_redirect off;" in tls
+    for module in ("gzip_static on;", "brotli_static on;"):
+        assert module in tls
+    locations = [block for block in tls.split("    location ")[1:] if "return 404" not in block]
+    assert len(locations) == 4  # the site, /theme/, the search page, Pagefind
+    for block in locations:
+        for name, value in headers.common_headers().items():
+            assert block.count(f'add_header {name} "{value}" always;') == 1, (block[:20], name)
+        assert block.count("add_header Content-Security-Policy") == 1
 
 
 def test_local_build_has_no_production_extras(site):

@@ -106,13 +106,14 @@ RECORD_CSP_VIOLATIONS = (
 )
 
 
-def routed_context(chromium: Any, site_url: str, server: str) -> Any:
+def routed_context(chromium: Any, site_url: str, server: str, **options: Any) -> Any:
     """A browser context where requests for `site_url` are answered by `server`, headers and all,
-    and each page records its CSP violations in `window.__csp`.
+    and each page records its CSP violations in `window.__csp`; `options` go to the context
+    (`ignore_https_errors=True` for a server with a test certificate).
 
     Production pages name the site's public address; this serves them from loopback.
     """
-    context = chromium.new_context()
+    context = chromium.new_context(**options)
     context.route(
         site_url + "/**",
         lambda route: route.fulfill(

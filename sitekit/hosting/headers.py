@@ -9,23 +9,25 @@ From this one definition come:
 The policy allows only what the pages use: the inlined stylesheet, by its
 sha256 hash, images from the site itself, and the search form, which every
 page carries, sending its query to the site's own search page. The search page
-alone also runs scripts from the site and Pagefind's WebAssembly
-(``'wasm-unsafe-eval'``), and fetches the index from the site.
+and Pagefind's files alone also run scripts from the site and Pagefind's
+WebAssembly (``'wasm-unsafe-eval'``), fetch the index from the site, and
+require Trusted Types: the one policy they may create is the search script's
+``default``, which vouches for Pagefind's Web Worker and nothing else.
 
 Netlify and Cloudflare apply every `_headers` rule that matches a path and
 join a header two rules set with a comma, and two policies joined like that
-are both enforced. No rule can exclude a path, and Cloudflare takes at most
-100 rules, so the one `/*` rule carries the search page's policy and every
-other page narrows it with its own `<meta>` policy, which is today's strict
-one: a browser enforces both, so what a page may do is what both allow
-(tests/test_search.py applies the rules as the hosts do and checks every page
-that way). nginx gives each location its exact policy.
+are both enforced; neither can exclude a path from a rule (Cloudflare's
+``! Header`` detaches one, but Netlify does not know it). So no two CSP rules
+may match one path: the search folders are named segment by segment, every
+other address by its shortest prefix that no search folder starts with
+(`strict_rules`). nginx gives each location its exact policy.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,21 @@ HEADER_ONLY_DIRECTIVES = {"frame-ancestors", "report-uri", "sandbox"}
 
 CACHE_REVALIDATE = "no-cache"
 CACHE_IMMUTABLE = "public, max-age=31536000, immutable"
+
+# Two years, this host and every subdomain. Not `preload`: once on the browsers'
+# preload list, a domain cannot serve plain HTTP on any subdomain for months after
+# leaving it. Add it (and submit the domain) only if that is meant for good.
+HSTS = "max-age=63072000; includeSubDomains"
+
+# Pagefind's index, which only the search page reads.
+PAGEFIND_FOLDER = "pagefind"
+# How deep below a search folder a `_headers` rule reaches: Pagefind's deepest file
+# is two folders down (pagefind/fragment/...), three in a local rebuild's delta;
+# tests/test_search.py checks.
+SEARCH_RULE_DEPTH = 4
+# Characters that mean themselves in a rule on both hosts (Netlify does not
+# escape a path segment that holds a `*`, so a `.` there matches any character).
+_LITERAL = re.compile(r"[A-Za-z0-9_~-]+")
 
 
 def csp_hash(text: str) -> str:
@@ -56,7 +73,12 @@ def csp_directives(stylesheet: str, origin: str = "", search: bool = False) -> d
         "frame-ancestors": "'none'",
     }
     if search:
-        directives |= {"script-src": f"{self_} 'wasm-unsafe-eval'", "connect-src": self_}
+        directives |= {
+            "script-src": f"{self_} 'wasm-unsafe-eval'",
+            "connect-src": self_,
+            "require-trusted-types-for": "'script'",
+            "trusted-types": "default",
+        }
     return directives
 
 
@@ -83,15 +105,24 @@ def content_security_policy(
     )
 
 
-def security_headers(stylesheet: str, search: bool = False) -> dict[str, str]:
-    """Headers every response carries (`search`: those of the search page)."""
+def common_headers() -> dict[str, str]:
+    """Headers every response over HTTPS carries, whatever its path."""
     return {
-        "Content-Security-Policy": content_security_policy(stylesheet, search=search),
-        "Strict-Transport-Security": "max-age=31536000",
+        "Strict-Transport-Security": HSTS,
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "strict-origin-when-cross-origin",
         "Permissions-Policy": "camera=(), geolocation=(), microphone=(), payment=(), usb=()",
         "Cross-Origin-Opener-Policy": "same-origin",
+        # No other site may embed our files (images, feeds, the index) in its pages.
+        "Cross-Origin-Resource-Policy": "same-origin",
+    }
+
+
+def security_headers(stylesheet: str, search: bool = False) -> dict[str, str]:
+    """Headers every response carries (`search`: those of the search page)."""
+    return {
+        "Content-Security-Policy": content_security_policy(stylesheet, search=search),
+        **common_headers(),
     }
 
 
@@ -100,22 +131,100 @@ def immutable_prefix(settings: dict[str, Any]) -> str:
     return "/" + settings["THEME_STATIC_DIR"].strip("/") + "/"
 
 
-def netlify_headers(settings: dict[str, Any], stylesheet: str) -> str:
-    """The `_headers` file of Netlify and Cloudflare Pages.
+def search_folders(settings: dict[str, Any]) -> list[str]:
+    """The top-level folders whose files get the search page's policy."""
+    return [settings.get("SEARCH_URL", "search/").strip("/").split("/")[0], PAGEFIND_FOLDER]
 
-    Both merge the headers of every rule a path matches, so Cache-Control is set
-    only on fingerprinted assets; HTML keeps the hosts' default, which revalidates.
+
+def folder_rules(folder: str, depth: int) -> list[str]:
+    """`_headers` paths for a folder's own address and each file down to `depth` folders
+    below it, a segment at a time: Netlify's `/search/*` would also match `/search-tips/`."""
+    return [f"/{folder}/" + "/".join(f":{chr(97 + n)}" for n in range(d)) for d in range(depth + 1)]
+
+
+def _strict_rule(path: str, excluded: list[str]) -> str:
+    """The `_headers` path that covers `path` and no search folder: its shortest prefix
+    that no search folder starts with and whose last segment is literal, as a splat
+    (`/b*`), or else the path itself (`/page/`)."""
+    for n in range(1, len(path) + 1):
+        prefix = path[:n]
+        if any(folder.startswith(prefix) for folder in excluded):
+            continue
+        if _LITERAL.fullmatch(prefix.rsplit("/", 1)[-1]):
+            return f"/{prefix}*"
+    return f"/{path}"
+
+
+def strict_rules(paths: Iterable[str], search: Iterable[str]) -> list[str]:
+    """`_headers` paths that match every address in `paths` (below the site's root, a
+    folder's with its trailing slash) and nothing in the `search` folders.
+
+    Each address gets its shortest prefix that no search folder's path starts with, as
+    a splat: `/b*` for back-massage-therapy/ and every other address from b; `/se*` is
+    not one, as search/ starts with it, so search-tips/ gets `/search-*`. Two addresses
+    never get overlapping prefixes: they stop at the same one. A prefix never ends with
+    its slash (Netlify reads `/page/*` as `/page*`, which matches /pagefind/), and its
+    last segment holds only characters that both hosts take literally (Netlify does not
+    escape a segment with a `*`, where `.` is any character): page/2/ gets `/page/2*`,
+    .well-known/security.txt `/.well-known/s*`. An address with no such prefix is
+    named as it is: page/, every prefix of which pagefind/ shares.
     """
-    lines = ["/*"]
-    # The search page's policy; every other page narrows it with its <meta> policy.
-    headers = security_headers(stylesheet, search=True).items()
-    lines += [f"  {name}: {value}" for name, value in headers]
-    lines += [immutable_prefix(settings) + "*", f"  Cache-Control: {CACHE_IMMUTABLE}"]
+    excluded = [f"{folder}/" for folder in search]
+    rules = {"/"}
+    for path in paths:
+        if not any(path.startswith(folder) for folder in excluded):
+            rules.add(_strict_rule(path, excluded))
+    return sorted(rules)
+
+
+def published_paths(output: Path, search: Iterable[str] = ()) -> list[str]:
+    """The address of every file in `output` below the site's root, and each folder's with
+    an index.html (its pretty URL), but none in the `search` folders (which Pagefind
+    may still be writing) and not `_headers`."""
+    skipped = {*search, "_headers"}
+    paths = []
+    for top in sorted(output.iterdir()):
+        if top.name in skipped:
+            continue
+        for file in sorted(top.rglob("*")) if top.is_dir() else [top]:
+            if file.is_file():
+                name = file.relative_to(output).as_posix()
+                paths.append(name)
+                if file.name == "index.html" and file.parent != output:
+                    paths.append(name.removesuffix("index.html"))
+    return paths
+
+
+def netlify_headers(settings: dict[str, Any], stylesheet: str, paths: Iterable[str]) -> str:
+    """The `_headers` file of Netlify and Cloudflare Pages, for an output of these
+    `paths` (`published_paths`).
+
+    Both apply every rule that matches a path and join a header set twice, so each
+    header is set by exactly one rule matching any path: the common ones by `/*`,
+    the policy by the search or the strict rules, Cache-Control on fingerprinted
+    assets only (HTML keeps the hosts' default, which revalidates).
+    """
+    search = search_folders(settings)
+    blocks = [("/*", common_headers())]
+    strict = content_security_policy(stylesheet)
+    blocks += [(path, {"Content-Security-Policy": strict}) for path in strict_rules(paths, search)]
+    policy = content_security_policy(stylesheet, search=True)
+    blocks += [
+        (path, {"Content-Security-Policy": policy})
+        for folder in search
+        for path in folder_rules(folder, SEARCH_RULE_DEPTH)
+    ]
+    # Fingerprinted files sit right in the folder: one segment, as above.
+    blocks += [(immutable_prefix(settings) + ":file", {"Cache-Control": CACHE_IMMUTABLE})]
+    lines = []
+    for path, headers in blocks:
+        lines += [path, *(f"  {name}: {value}" for name, value in headers.items())]
     return "\n".join(lines) + "\n"
 
 
 def write_headers_file(output: Path, name: str, settings: dict[str, Any], stylesheet: str) -> None:
-    (output / name).write_text(netlify_headers(settings, stylesheet), "utf-8")
+    paths = published_paths(output, search_folders(settings))
+    (output / name).write_text(netlify_headers(settings, stylesheet, paths), "utf-8")
 
 
 def _nginx_add_headers(
@@ -125,32 +234,78 @@ def _nginx_add_headers(
     return [f'{indent}add_header {name} "{value}" always;' for name, value in headers.items()]
 
 
+# Mozilla's "intermediate" TLS settings (ssl-config.mozilla.org): TLS 1.2 and 1.3, and
+# for 1.2 only ciphers with forward secrecy and authenticated encryption.
+TLS_CIPHERS = ":".join(
+    [
+        "ECDHE-ECDSA-AES128-GCM-SHA256",
+        "ECDHE-RSA-AES128-GCM-SHA256",
+        "ECDHE-ECDSA-AES256-GCM-SHA384",
+        "ECDHE-RSA-AES256-GCM-SHA384",
+        "ECDHE-ECDSA-CHACHA20-POLY1305",
+        "ECDHE-RSA-CHACHA20-POLY1305",
+    ]
+)
+
+
 def nginx_config(
-    settings: dict[str, Any],
-    stylesheet: str,
-    root: str = "/srv/back-massage-site",
-    listen: str = "80",
+    settings: dict[str, Any], stylesheet: str, root: str = "/srv/back-massage-site"
 ) -> str:
-    """A complete nginx `server` block for the production output.
+    """Two nginx `server` blocks for the production output: HTTPS, and plain HTTP that
+    only sends every request there.
 
     nginx drops inherited add_header lines in any location that sets its own,
     so each location repeats the full set.
     """
     indent = " " * 8
+    search = search_folders(settings)
     lines = [
         "# Generated by `invoke deploy-config` from sitekit/hosting/headers.py: do not edit by hand.",
         "# Needs Debian's libnginx-mod-http-brotli-static for brotli_static.",
+        "",
+        "# Plain HTTP: every request is sent to the same address over HTTPS, and gets nothing else.",
         "server {",
-        f"    listen {listen};",
+        "    listen 80;",
+        "    listen [::]:80;",
         "    server_name _;",
+        "    server_tokens off;",
+        "    # certbot --webroot renews over HTTP: give it a location here, before this one:",
+        "    #   location ^~ /.well-known/acme-challenge/ { root /var/www/letsencrypt; }",
+        "    location / {",
+        "        return 301 https://$host$request_uri;",
+        "    }",
+        "}",
+        "",
+        "server {",
+        "    # `listen ... http2` is how nginx 1.22 (Debian 12) turns HTTP/2 on; from nginx",
+        "    # 1.25.1 write `listen 443 ssl;` and `http2 on;` instead.",
+        "    listen 443 ssl http2;",
+        "    listen [::]:443 ssl http2;",
+        "    server_name _;",
+        "    # Placeholders: the site's certificate chain and its private key, for example",
+        "    # certbot's /etc/letsencrypt/live/<domain>/fullchain.pem and privkey.pem.",
+        "    ssl_certificate /etc/ssl/certs/back-massage-site.pem;",
+        "    ssl_certificate_key /etc/ssl/private/back-massage-site.key;",
+        "    ssl_protocols TLSv1.2 TLSv1.3;",
+        f"    ssl_ciphers {TLS_CIPHERS};",
+        "    ssl_prefer_server_ciphers off;",
+        "    ssl_session_timeout 1d;",
+        "    ssl_session_cache shared:back_massage_site:10m;",
+        "    ssl_session_tickets off;",
+        "",
         f"    root {root};",
         "    index index.html;",
         "    charset utf-8;",
+        "    # Redirects (/search to /search/) name the path only, never a scheme or host.",
+        "    absolute_redirect off;",
         "    gzip_static on;",
         "    brotli_static on;",
         "    gzip_vary on;",
         "    server_tokens off;",
         "    error_page 404 /404.html;",
+        "    # HSTS: this host and its subdomains, two years. `; preload` is left out on purpose:",
+        "    # add it (and submit the domain to the preload list) only if no subdomain will ever",
+        "    # serve plain HTTP again, as leaving the list takes months.",
         "",
         "    location / {",
         "        try_files $uri $uri/ =404;",
@@ -163,15 +318,16 @@ def nginx_config(
         "",
         "    # The search page (and its index.html after nginx's internal redirect), and",
         "    # Pagefind's files: its Web Worker runs under the policy of its own response.",
-        f"    location ^~ /{settings.get('SEARCH_URL', 'search/')} {{",
-        "        try_files $uri $uri/ =404;",
-        *_nginx_add_headers(stylesheet, CACHE_REVALIDATE, indent, search=True),
-        "    }",
-        "",
-        "    location ^~ /pagefind/ {",
-        *_nginx_add_headers(stylesheet, CACHE_REVALIDATE, indent, search=True),
-        "    }",
-        "",
+    ]
+    for folder in search:
+        lines += [
+            f"    location ^~ /{folder}/ {{",
+            "        try_files $uri $uri/ =404;",
+            *_nginx_add_headers(stylesheet, CACHE_REVALIDATE, indent, search=True),
+            "    }",
+            "",
+        ]
+    lines += [
         "    location = /_headers {",
         "        return 404;",
         "    }",

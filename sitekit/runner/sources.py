@@ -10,6 +10,7 @@ here, in one pass over the sources.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sitekit.containment.check import reference_problems, tree_problems
@@ -22,6 +23,7 @@ from sitekit.core.sources import (
     stray_files,
 )
 from sitekit.core.state import Options
+from sitekit.hosting.check import security_txt_problems
 from sitekit.images.check import field_image_problems, image_problems, unused_image_problems
 from sitekit.images.imaging import RASTER_SUFFIXES
 from sitekit.markdown.check import (
@@ -96,6 +98,7 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
     problems += unused_image_problems(
         files, used_images, root, prefix, options.image_max_megapixels
     )
+    problems += security_txt_problems(settings, datetime.now(UTC))
     for target, shown_paths in written_to.items():
         if len(shown_paths) > 1:
             others = " and ".join(shown_paths[1:])

@@ -5,8 +5,10 @@ In this order, each switched by an option (sitekit.core.state.Options):
 2. start indexing the published articles for the search page with Pagefind
    (search; always), which runs beside steps 3 to 6 and is waited for after them;
 3. make the planned image files and clean every other raster image (images; always);
-4. write the `_headers` file for Netlify and Cloudflare Pages (headers; headers_file);
-5. write sitemap.xml from the pages actually written (sitemap; sitemap);
+4. write sitemap.xml from the pages actually written (sitemap; sitemap);
+5. write /.well-known/security.txt (security_txt; when SECURITY_CONTACT is set), then
+   the `_headers` file for Netlify and Cloudflare Pages, whose rules name every
+   top-level file and folder written by then (headers; headers_file);
 6. check that every internal link of every written page and feed leads
    somewhere (links; always): a broken one is a problem that fails the build;
    no page links into the search index, which Pagefind may still be writing;
@@ -27,7 +29,7 @@ from typing import Any
 
 from sitekit.core.problems import Problem, display_path
 from sitekit.core.state import BuildState
-from sitekit.hosting import headers, precompress, sitemap
+from sitekit.hosting import headers, precompress, security_txt, sitemap
 from sitekit.images import publish as images
 from sitekit.links import publish as links
 from sitekit.search import publish as search
@@ -87,12 +89,13 @@ def _beside_search(output: Path, settings: dict[str, Any], build: BuildState) ->
         )
     if problems:
         return problems
-    if options.headers_file:
-        with timed(build, "headers"):
-            headers.write_headers_file(output, options.headers_file, settings, build.stylesheet)
     if options.sitemap:
         with timed(build, "sitemap"):
             sitemap.write_sitemap(output, options.sitemap, settings["SITEURL"], build.written)
+    with timed(build, "headers"):
+        security_txt.write_security_txt(output, settings)
+        if options.headers_file:
+            headers.write_headers_file(output, options.headers_file, settings, build.stylesheet)
     with timed(build, "links"):
         return links.check_links(
             output,

@@ -7,19 +7,22 @@ const list = document.getElementById("search-results");
 const input = document.getElementById("search-page");
 const query = (new URLSearchParams(location.search).get("q") || "").trim();
 
-// An excerpt is text with <mark> around the words found: keep exactly that.
-function excerpt(html) {
+// An excerpt is the page's text with <mark> around the words found, and its < and >
+// written &lt; and &gt; (Pagefind's escaping, which leaves & alone): undo exactly
+// that, and parse no HTML.
+const text = (escaped) => escaped.replaceAll("&lt;", "<").replaceAll("&gt;", ">");
+
+function excerpt(marked) {
   const paragraph = document.createElement("p");
-  const parsed = new DOMParser().parseFromString(html, "text/html");
-  for (const node of parsed.body.childNodes) {
-    if (node.nodeName === "MARK") {
-      const mark = document.createElement("mark");
-      mark.textContent = node.textContent;
-      paragraph.append(mark);
+  marked.split(/<mark>(.*?)<\/mark>/s).forEach((part, n) => {
+    if (n % 2 === 0) {
+      paragraph.append(text(part));
     } else {
-      paragraph.append(node.textContent);
+      const mark = document.createElement("mark");
+      mark.textContent = text(part);
+      paragraph.append(mark);
     }
-  }
+  });
   return paragraph;
 }
 
@@ -36,6 +39,14 @@ function entry(result) {
 
 // This file lives in theme/, one folder below the site's root, which may be a path (/blog/).
 const bundle = (path) => new URL(`../pagefind/${path}`, import.meta.url).href;
+
+// The search page's policy requires Trusted Types for every script URL. Pagefind
+// starts its Web Worker from a string, which only a policy named "default" can
+// vouch for: this one vouches for that worker's script and for nothing else.
+const WORKERS = new Set([bundle("pagefind-worker.js"), bundle("delta/pagefind-worker.js")]);
+globalThis.trustedTypes?.createPolicy("default", {
+  createScriptURL: (url) => (WORKERS.has(new URL(url, location.href).href) ? url : null),
+});
 
 // An index in `folder`: a whole one has the shards past its first listed in
 // shards.json, and merges them into the first (Pagefind loads its code once).
