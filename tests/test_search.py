@@ -200,6 +200,33 @@ def test_nginx_config_gives_the_search_page_its_own_policy(settings, stylesheet)
     assert headers.content_security_policy(stylesheet) in site_block
 
 
+def test_downloads_are_sent_as_attachments_under_the_strict_policy_on_both_hosts(
+    settings, stylesheet
+):
+    """The downloads option's files, and only they, get Content-Disposition once; a page
+    whose address merely looks like the suffix (/guide-pdf/) does not."""
+    settings = {**settings, "SITEKIT": {**settings.get("SITEKIT", {}), "downloads": [".pdf"]}}
+    names = ["index.html", "images/guide.pdf", "images/Old.PDF", "guide-pdf/index.html"]
+    names += ["images/photo.png", "search/index.html"]
+    paths = list(request_paths(None, names))
+    headers_file = headers.netlify_headers(settings, stylesheet, [p[1:] for p in paths])
+    strict = headers.content_security_policy(stylesheet)
+    for host, pattern in HOSTS.items():
+        for path in paths:
+            got = host_headers(headers_file, path, pattern)
+            wanted = ["attachment"] if path.lower().endswith(".pdf") else None
+            assert got.get("Content-Disposition") == wanted, (host, path)
+            if wanted:
+                assert got["Content-Security-Policy"] == [strict], (host, path)
+    config = headers.nginx_config(settings, stylesheet)
+    block = config.split(r"location ~* ^/(images)/.+\.(pdf)$ {", 1)[1].split("}", 1)[0]
+    assert 'add_header Content-Disposition "attachment" always;' in block
+    assert f'add_header Content-Security-Policy "{strict}" always;' in block
+    assert "Content-Disposition" not in headers.nginx_config(
+        {**settings, "SITEKIT": {}}, stylesheet
+    )
+
+
 # -- in Chromium ------------------------------------------------------------------------
 
 ARTICLE = "Title: {title}\nDate: 2026-11-20\nCategory: Care\nTags: t\nSummary: {summary}\n{extra}\n{body}\n"

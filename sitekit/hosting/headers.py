@@ -32,6 +32,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from sitekit.core.state import Options
+
 # Directives a <meta> policy may not carry: browsers ignore them there, with a console error.
 HEADER_ONLY_DIRECTIVES = {"frame-ancestors", "report-uri", "sandbox"}
 
@@ -49,6 +51,11 @@ PAGEFIND_FOLDER = "pagefind"
 # is two folders down (pagefind/fragment/...), three in a local rebuild's delta;
 # tests/test_search.py checks.
 SEARCH_RULE_DEPTH = 4
+# Files the `downloads` option lets the static folders publish (a PDF, say) are sent
+# with this, so that a browser saves them instead of showing them; they keep the strict
+# policy, which runs nothing, in case one is opened all the same.
+ATTACHMENT = {"Content-Disposition": "attachment"}
+
 # Characters that mean themselves in a rule on both hosts (Netlify does not
 # escape a path segment that holds a `*`, so a `.` there matches any character).
 _LITERAL = re.compile(r"[A-Za-z0-9_~-]+")
@@ -195,6 +202,23 @@ def published_paths(output: Path, search: Iterable[str] = ()) -> list[str]:
     return paths
 
 
+def is_download(path: str, settings: dict[str, Any]) -> bool:
+    """Whether the file at `path` (below the site's root) is one the `downloads` option
+    lets the static folders publish."""
+    suffixes = tuple(Options.from_settings(settings).downloads)
+    return bool(suffixes) and path.lower().endswith(suffixes)
+
+
+def download_location(settings: dict[str, Any]) -> str | None:
+    """The nginx location (a regular expression) of the static folders' downloads."""
+    suffixes = Options.from_settings(settings).downloads
+    if not suffixes:
+        return None
+    folders = "|".join(re.escape(folder.strip("/")) for folder in settings["STATIC_PATHS"])
+    kinds = "|".join(re.escape(suffix.lstrip(".")) for suffix in suffixes)
+    return f"~* ^/({folders})/.+\\.({kinds})$"
+
+
 def netlify_headers(settings: dict[str, Any], stylesheet: str, paths: Iterable[str]) -> str:
     """The `_headers` file of Netlify and Cloudflare Pages, for an output of these
     `paths` (`published_paths`).
@@ -216,6 +240,9 @@ def netlify_headers(settings: dict[str, Any], stylesheet: str, paths: Iterable[s
     ]
     # Fingerprinted files sit right in the folder: one segment, as above.
     blocks += [(immutable_prefix(settings) + ":file", {"Cache-Control": CACHE_IMMUTABLE})]
+    # Each download by its exact address: a splat such as `/*.pdf` is a regular expression
+    # on Netlify, whose `.` would also match a page at /guide-pdf/.
+    blocks += [(f"/{path}", ATTACHMENT) for path in paths if is_download(path, settings)]
     lines = []
     for path, headers in blocks:
         lines += [path, *(f"  {name}: {value}" for name, value in headers.items())]
@@ -228,9 +255,14 @@ def write_headers_file(output: Path, name: str, settings: dict[str, Any], styles
 
 
 def _nginx_add_headers(
-    stylesheet: str, cache_control: str, indent: str, search: bool = False
+    stylesheet: str,
+    cache_control: str,
+    indent: str,
+    search: bool = False,
+    extra: dict[str, str] | None = None,
 ) -> list[str]:
     headers = {**security_headers(stylesheet, search), "Cache-Control": cache_control}
+    headers |= extra or {}
     return [f'{indent}add_header {name} "{value}" always;' for name, value in headers.items()]
 
 
@@ -319,6 +351,14 @@ def nginx_config(
         "    # The search page (and its index.html after nginx's internal redirect), and",
         "    # Pagefind's files: its Web Worker runs under the policy of its own response.",
     ]
+    if location := download_location(settings):
+        lines += [
+            "    # Files the downloads option publishes: saved, not shown, under the strict policy.",
+            f"    location {location} {{",
+            *_nginx_add_headers(stylesheet, CACHE_REVALIDATE, indent, extra=ATTACHMENT),
+            "    }",
+            "",
+        ]
     for folder in search:
         lines += [
             f"    location ^~ /{folder}/ {{",
