@@ -42,7 +42,7 @@ from sitekit.core.problems import Problem
 # and atomic: no backtracking on a tag left open, and the long stylesheet read in strides.
 _ATTRIBUTES = r"""((?>[^>"']+|"[^"]*"|'[^']*')*+)"""
 _MARKUP = re.compile(
-    r"<(?:!--(?>[^-]*+|-(?!->))*-->"
+    r"<(?:!--(?:-?>|(?:[^-]++|-(?!-!?>))*+--!?>)"
     rf"|(script|style|textarea|title)\b{_ATTRIBUTES}>[^<]*+(?:<(?!/\1[\s/>])[^<]*+)*+</\1[\s/>]"
     rf"|[a-z][^\s/>]*{_ATTRIBUTES}>)",
     re.DOTALL | re.IGNORECASE,
