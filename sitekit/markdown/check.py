@@ -48,11 +48,29 @@ KNOWN = (
 )
 SUMMARY_LIMIT = 160
 PLACEHOLDER = "TODO"
-# Only text with one of these can make HTML off the allowlist (sitekit.markdown.sanitize):
-# raw HTML and autolinks (<), links, images, references and [TOC] ([), and attribute
-# lists (`{: onclick=...}`). Markdown's other constructs (paragraphs, headings, lists,
-# emphasis, code, tables, quotes, rules) make only elements on the list.
-_MAY_HOLD_HTML = ("<", "[", "{")
+# Only text with `<` (raw HTML, autolinks) or `{` (attribute lists: `{: onclick=...}`)
+# can make an element or attribute off the allowlist (sitekit.markdown.sanitize): the
+# rest of Markdown's syntax makes only elements on the list. A link or an image (`[`)
+# can add an address with another scheme, which needs a word and a colon before it
+# (`javascript:`, or `java<tab>script:`, which also holds `script:`) or a character
+# reference (`&#106;avascript:`).
+_SCHEME_LIKE = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+# A link's or image's address that starts with Pelican's `{filename}` or `{static}` is no
+# attribute list, and most texts have them.
+_LINK_TO_FILE = re.compile(r"\]\(\{(?:filename|static|attach)\}")
+
+
+def may_hold_html(text: str) -> bool:
+    """False only for text whose HTML is on the allowlist without a doubt: a cheap test."""
+    if "<" in text or ("{" in text and "{" in _LINK_TO_FILE.sub("](", text)):
+        return True
+    if "[" not in text:
+        return False
+    return "&" in text or any(
+        word.lower() not in sanitize.URL_SCHEMES for word in _SCHEME_LIKE.findall(text)
+    )
+
+
 _INTERNAL_LINK = re.compile(r"[{|](filename|static|attach)[}|]([^\s)\"'<>]+)")
 
 
@@ -89,7 +107,7 @@ def rendered(text: str, settings: dict[str, Any], notes: bool = True) -> str:
 
 def refused_html(text: str, settings: dict[str, Any], notes: bool = True) -> list[Refusal]:
     """What this Markdown would put on a page that the allowlist does not allow."""
-    if not any(mark in text for mark in _MAY_HOLD_HTML):
+    if not may_hold_html(text):
         return []
     return sanitize.refusals(rendered(text, settings, notes))
 
@@ -110,12 +128,23 @@ def describe(refusal: Refusal, where: str) -> str:
             "page, send readers elsewhere or restyle the page. Remove it."
         )
     names = ", ".join(name for name, _ in refusal.attributes)
-    reason = (
-        "it would run a script"
-        if any(sanitize.is_handler(name) for name, _ in refusal.attributes)
-        else f"the text's <{refusal.element}> may not carry {names}"
+    if any(sanitize.is_handler(name) for name, _ in refusal.attributes):
+        return f"{refusal.shown()} is not allowed {where}: it would run a script. Remove {names}."
+    if all(sanitize.name_allowed(refusal.element, name) for name, _ in refusal.attributes):
+        name, value = refusal.attributes[0]
+        if name in sanitize.URL_ATTRIBUTES:
+            return (
+                f"the address '{_shorten(value)}' {where} cannot be read as a web address. "
+                "Correct it."
+            )
+        return (
+            f'{refusal.shown()} is not allowed {where}: {name}="{_shorten(value)}" is not a '
+            f"value the site allows there. Remove {names}."
+        )
+    return (
+        f"{refusal.shown()} is not allowed {where}: the text's <{refusal.element}> may not "
+        f"carry {names}. Remove {names}."
     )
-    return f"{refusal.shown()} is not allowed {where}: {reason}. Remove {names}."
 
 
 def _shorten(text: str, limit: int = 60) -> str:

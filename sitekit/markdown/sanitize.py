@@ -21,6 +21,7 @@ to it too (Python's html.parser and Python-Markdown read it as a comment).
 
 from __future__ import annotations
 
+import html as html_module
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -89,8 +90,11 @@ URL_ATTRIBUTES = frozenset({"href", "src"})
 # Before a URL's scheme is read, browsers drop tabs and newlines anywhere in it, and
 # spaces and control characters around it (the URL standard).
 _TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _HANDLER = re.compile(r"on[a-z]+", re.IGNORECASE)
+_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);?")
+_MARKUP_CHARACTERS = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#39;"}
 
 
 @cache
@@ -118,7 +122,7 @@ def clean(html: str) -> str:
 
 def scheme(url: str) -> str | None:
     """The URL's scheme, lower-cased, read as a browser reads it; None for a relative URL."""
-    found = _SCHEME.match(_TAB_OR_NEWLINE.sub("", url).strip("\x00\x20"))
+    found = _SCHEME.match(_TAB_OR_NEWLINE.sub("", url).strip(_C0_OR_SPACE))
     return found.group(1).lower() if found else None
 
 
@@ -149,6 +153,15 @@ def _name(qualified: str) -> str:
         return qualified
     namespace, local = qualified[1:].split("}", 1)
     return f"xlink:{local}" if namespace.endswith("/xlink") else local
+
+
+def name_allowed(element: str, name: str) -> bool:
+    """Whether the element may carry the attribute, with some value."""
+    return (
+        name in ATTRIBUTES.get(element, ())
+        or (name == "class" and element in CLASSES)
+        or name in ATTRIBUTE_VALUES.get(element, {})
+    )
 
 
 def _attribute_allowed(element: str, name: str, value: str) -> bool:
@@ -187,8 +200,9 @@ def _parse(html: str) -> ET.Element:
 def refusals(html: str) -> list[Refusal]:
     """What the list does not allow in this HTML, in document order; a refused element
     once, with nothing inside it (it goes, with all it holds)."""
-    if clean(html) == html:  # most texts: nothing was removed or rewritten
-        return []
+    cleaned = clean(html)
+    if cleaned == html or _characters_written_one_way(cleaned) == _characters_written_one_way(html):
+        return []  # most texts: nothing removed, at most characters written another way
     found: list[Refusal] = []
 
     def visit(parent: ET.Element) -> None:
@@ -201,12 +215,32 @@ def refusals(html: str) -> list[Refusal]:
             if refusal is None or refusal.attributes or refusal.url:
                 visit(child)
 
-    visit(_parse(html))
-    if not found and normalised(clean(html)) != normalised(html):
+    # Parsed as a whole document, as the page around it is: a <body onload=...> in the
+    # text gives the page's own body its attributes, and a <meta> or <style> that comes
+    # first goes to the head. The document's own elements carry no attribute of ours.
+    document = html5lib.parse(html, treebuilder="etree", namespaceHTMLElements=False)
+    for element in (document, *document):
+        if element.tag in ("html", "head", "body") and element.attrib:
+            found.append(Refusal(element.tag, tuple(element.attrib.items())[:1]))
+    for part in document:
+        visit(part)
+    if not found and normalised(cleaned) != normalised(html):
         # Removed by the sanitizer for a reason the list above does not spell out (an
         # address it cannot read, say): refused all the same, by its element.
-        found.append(_first_difference(_parse(html), _parse(clean(html))))
+        found.append(_first_difference(_parse(html), _parse(cleaned)))
     return found
+
+
+def _characters_written_one_way(html: str) -> str:
+    """The HTML with every character reference decoded (`&#160;`, `&mdash;`: nh3 writes
+    `&nbsp;` and `—`), except those of markup's own characters, which are written one
+    way and never decoded: a `&lt;` in the text stays apart from a tag's `<`."""
+    return _REFERENCE.sub(_one_way, html)
+
+
+def _one_way(reference: re.Match[str]) -> str:
+    character = html_module.unescape(reference.group(0))
+    return _MARKUP_CHARACTERS.get(character, character)
 
 
 def normalised(html: str) -> str:
