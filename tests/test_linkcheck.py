@@ -125,6 +125,69 @@ def test_text_that_only_looks_like_a_link_is_not_one():
     assert page.ids == {"top"}
 
 
+def test_words_inside_an_attribute_value_are_no_link():
+    """A title, a description or alt text may say 'src=x': it is text, not an attribute."""
+    page = read_html(
+        '<meta name="description" content="Why src=x breaks">'
+        "<span title='see href=/gone/ here' id=\"s\"></span>"
+        '<img alt="a > b src=y" src="/real.png" id=img>'
+        '<a title="a > b" href="/z/">z</a>'
+    )
+    assert page.links == ("/real.png", "/z/")
+    assert page.ids == {"s", "img"}
+
+
+def test_comments_and_the_text_of_scripts_and_styles_hold_no_links():
+    page = read_html(
+        '<!-- <a href="/in-a-comment/"> --><!--><!--->'
+        '<script type="application/ld+json">{"x": "<a href=\'/in-json/\'>"}</script>'
+        '<style>a[href="/in-css/"]{}</style>'
+        '<a href="/after/">after</a>'
+    )
+    assert page.links == ("/after/",)
+
+
+def test_a_title_with_src_in_it_builds(tmp_path):
+    articles = tmp_path / "content" / "articles"
+    articles.mkdir(parents=True)
+    (articles / "a.md").write_text(
+        "Title: Why src=x breaks\nDate: 2026-11-20\nCategory: Care\n"
+        "Summary: About href=y and src=x.\n\nSome text.\n",
+        "utf-8",
+    )
+    run = run_build("--content", tmp_path / "content", output=tmp_path / "output")
+    assert run.code == 0, run.stderr
+
+
+def test_links_and_ids_are_those_a_parser_reads(site):
+    """On every page of a build: the same links and ids as Python's html.parser."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.links, self.ids = [], set()
+
+        def handle_starttag(self, tag, attrs):
+            for name, value in attrs:
+                if name in ("href", "src"):
+                    self.links.append(value or "")
+                elif name == "srcset":
+                    self.links += [c.split()[0] for c in (value or "").split(",") if c.strip()]
+                elif name == "id":
+                    self.ids.add(value or "")
+
+    pages = sorted((site / "out-True").rglob("*.html"))
+    assert len(pages) > 5
+    for path in pages:
+        text = path.read_text("utf-8")
+        parser = Reader()
+        parser.feed(text)
+        parser.close()
+        page = read_html(text)
+        assert (list(page.links), page.ids) == (parser.links, parser.ids), path
+
+
 def test_pages_share_one_string_for_each_link():
     """Pages mostly repeat the same links: the pages held in memory and pickled for the
     next check keep one string for each."""

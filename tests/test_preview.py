@@ -14,7 +14,8 @@ import urllib.request
 import pytest
 
 from sitekit.devtools import browser
-from sitekit.devtools.preview import Preview
+from sitekit.devtools.preview import RELOAD, SCRIPT, Preview
+from sitekit.hosting.headers import csp_directives, csp_hash
 from tests.support.pages import ROOT
 
 ARTICLE = "back-massage-therapy"
@@ -61,9 +62,43 @@ def test_unknown_paths_get_the_sites_404_page(preview, site):
     assert status == 404 and body == (site.output / "404.html").read_text()
 
 
+def directives(policy):
+    return dict(part.strip().split(" ", 1) for part in policy.split(";"))
+
+
+def policy_of(url):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return directives(response.headers["Content-Security-Policy"])
+    except urllib.error.HTTPError as error:  # the 404 page carries it too
+        return directives(error.headers["Content-Security-Policy"])
+
+
+def test_every_response_carries_productions_policy_and_the_reload_script_its_hash(
+    preview, stylesheet
+):
+    reload = csp_hash(RELOAD)
+    assert f"<script>{RELOAD}</script>".encode() == SCRIPT  # the hash is of the script sent
+    for path, search in [
+        (f"/{ARTICLE}/", False),
+        ("/no-such-page/", False),
+        ("/theme/favicon.svg", False),
+        ("/search/", True),
+        ("/pagefind/pagefind.js", True),
+    ]:
+        production = csp_directives(stylesheet, search=search)
+        expected = {
+            **production,
+            "script-src": " ".join(filter(None, [production.get("script-src"), reload])),
+            "connect-src": "'self'",
+        }
+        assert policy_of(preview.url + path) == expected, path
+
+
 @pytest.mark.browser
 def test_the_open_page_follows_every_save_and_shows_a_broken_build(preview, chromium):
     page = chromium.new_page()
+    page.add_init_script(browser.RECORD_CSP_VIOLATIONS)
     page.goto(f"{preview.url}/{ARTICLE}/")
     time.sleep(0.3)  # the page's event stream connects
     original = preview.article.read_text()
@@ -84,6 +119,23 @@ def test_the_open_page_follows_every_save_and_shows_a_broken_build(preview, chro
 
     preview.article.write_text(original)
     page.wait_for_function("() => document.title.startsWith('Back Massage Therapy')", timeout=5000)
+    # Each page ran the reload script and kept its style, and nothing broke the policy.
+    assert page.evaluate("getComputedStyle(document.body).maxWidth") != "none"
+    assert page.evaluate("window.__csp") == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_a_script_that_reached_a_page_does_not_run_in_the_preview(preview, chromium):
+    written = preview.output / ARTICLE / "index.html"
+    written.write_text(
+        written.read_text().replace("</main>", "<script>window.ran = true</script></main>")
+    )
+    page = chromium.new_page()
+    page.add_init_script(browser.RECORD_CSP_VIOLATIONS)
+    page.goto(f"{preview.url}/{ARTICLE}/")
+    assert page.evaluate("window.ran") is None
+    assert page.evaluate("window.__csp") == ["script-src-elem inline"]
     page.close()
 
 

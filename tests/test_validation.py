@@ -92,7 +92,7 @@ CASES = [
         "event handler",
         article(body='Text <span onclick="x()">here</span>.\n'),
         6,
-        "onclick= on <span> is not allowed",
+        "<span onclick=…> is not allowed in an article",
     ),
     ("typo Titel", article(Titel="Bad"), 5, "unknown field 'Titel:'. Did you mean 'Title:'?"),
     ("typo Sumary", article(Sumary="x"), 5, "unknown field 'Sumary:'. Did you mean 'Summary:'?"),

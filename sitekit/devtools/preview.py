@@ -9,6 +9,12 @@
 - The server adds a small script to the HTML it sends (never to output/). The
   script listens to /__preview/events (server-sent events) and reloads the
   page after every build.
+- Every response carries the Content-Security-Policy production sends
+  (sitekit.hosting.headers), the search page's on the search page and Pagefind's
+  files, with two additions for the preview alone: its reload script, allowed by
+  its hash, and `connect-src 'self'` for the event stream. So a page that works
+  in the preview works published, and text that slipped past every check still
+  runs no script while it is previewed.
 - After a failed build, every page is an error page in the site's style that
   lists each problem; the next good build brings the pages back.
 - Unknown paths get the site's own 404 page, with status 404.
@@ -16,6 +22,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import multiprocessing
 import sys
@@ -30,9 +38,12 @@ from sitekit.devtools.browser import SiteHandler, make_server
 
 EVENTS = "/__preview/events"
 # Reload after each build; a lost connection (server stopped) retries by itself.
-SCRIPT = (
-    "<script>new EventSource('" + EVENTS + "').onmessage = () => location.reload();</script>"
-).encode()
+RELOAD = "new EventSource('" + EVENTS + "').onmessage = () => location.reload();"
+SCRIPT = f"<script>{RELOAD}</script>".encode()
+# The reload script, as a Content-Security-Policy source (the base64 of its sha256).
+RELOAD_SOURCE = (
+    "'sha256-" + base64.b64encode(hashlib.sha256(RELOAD.encode()).digest()).decode() + "'"
+)
 # What the forkserver imports once, so that each build starts warm.
 PRELOAD = [
     "pelican",
@@ -44,6 +55,33 @@ PRELOAD = [
 ]
 
 
+@dataclass(frozen=True)
+class Policies:
+    """Production's Content-Security-Policy directives, as the last build's code and
+    stylesheet make them: a page's, and the search page's below these paths."""
+
+    page: dict[str, str]
+    search: dict[str, str]
+    search_paths: tuple[str, ...]
+
+    def for_path(self, path: str) -> str:
+        """The policy a response for this URL path carries, the reload script allowed."""
+        search = path.startswith(self.search_paths)
+        directives = dict(self.search if search else self.page)
+        directives["script-src"] = " ".join(
+            part for part in (directives.get("script-src"), RELOAD_SOURCE) if part
+        )
+        if "'self'" not in directives.get("connect-src", "").split():
+            directives["connect-src"] = " ".join(
+                part for part in (directives.get("connect-src"), "'self'") if part
+            )
+        return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+# Before any build has told the site's policies: nothing but the reload script.
+STRICTEST = Policies({"default-src": "'none'"}, {"default-src": "'none'"}, ())
+
+
 @dataclass
 class Outcome:
     """The last build, as the server shows it."""
@@ -51,12 +89,13 @@ class Outcome:
     generation: int = 0
     problems: list[str] = field(default_factory=list)
     error_page: bytes = b""
+    policies: Policies | None = None
     changed: threading.Condition = field(default_factory=threading.Condition)
 
-    def publish(self, problems: list[str], error_page: bytes) -> None:
+    def publish(self, problems: list[str], error_page: bytes, policies: Policies) -> None:
         with self.changed:
             self.generation += 1
-            self.problems, self.error_page = problems, error_page
+            self.problems, self.error_page, self.policies = problems, error_page, policies
             self.changed.notify_all()
 
 
@@ -72,22 +111,45 @@ def build_in_child(argv: list[str], connection: Any) -> None:
         code = site_build.main(argv)
     problems = [line.removeprefix("error: ") for line in stderr.getvalue().splitlines()]
     problems = [p for p in problems if not p.startswith("Build failed with")]
-    page = error_page(problems) if code else b""
-    connection.send((code, stdout.getvalue().strip(), problems, page))
+    site_name, css, search_url = site_style(argv)
+    page = error_page(problems, site_name, css) if code else b""
+    connection.send(
+        (code, stdout.getvalue().strip(), problems, page, production_policies(css, search_url))
+    )
     connection.close()
 
 
-def error_page(problems: list[str]) -> bytes:
-    """A page in the site's style (its stylesheet and header) that lists every problem."""
-    site_name, css = "The site", ""
+def site_style(argv: list[str]) -> tuple[str, str, str]:
+    """The site's name, its stylesheet as every page inlines it, and the search page's URL."""
     try:
-        from sitekit.runner import LOCAL_SETTINGS, load_settings
+        from sitekit.runner import LOCAL_SETTINGS, PRODUCTION_SETTINGS, load_settings
         from sitekit.templating.inline_css import read_stylesheet
 
-        settings, options = load_settings(LOCAL_SETTINGS)
-        site_name, css = settings["SITENAME"], read_stylesheet(settings, options)
+        settings_file = PRODUCTION_SETTINGS if "--production" in argv else LOCAL_SETTINGS
+        settings, options = load_settings(settings_file)
+        return (
+            settings["SITENAME"],
+            read_stylesheet(settings, options),
+            settings.get("SEARCH_URL", "search/"),
+        )
     except Exception:  # the settings may be what is broken; the list shows all the same
-        pass
+        return "The site", "", "search/"
+
+
+def production_policies(stylesheet: str, search_url: str) -> Policies:
+    """Production's policies (sitekit.hosting.headers) for this stylesheet."""
+    from sitekit.hosting.headers import csp_directives
+
+    return Policies(
+        csp_directives(stylesheet),
+        csp_directives(stylesheet, search=True),
+        # As nginx and the hosts apply the search page's policy (hosting.headers).
+        ("/" + search_url.strip("/") + "/", "/pagefind/"),
+    )
+
+
+def error_page(problems: list[str], site_name: str = "The site", css: str = "") -> bytes:
+    """A page in the site's style (its stylesheet and header) that lists every problem."""
     items = "\n".join(f"<li><code>{html.escape(p)}</code></li>" for p in problems)
     return f"""<!doctype html>
 <html lang="en">
@@ -119,7 +181,7 @@ class Builder:
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(PRELOAD)
 
-    def build(self) -> tuple[int, str, list[str], bytes]:
+    def build(self) -> tuple[int, str, list[str], bytes, Policies | None]:
         receiver, sender = self.context.Pipe(duplex=False)
         process = self.context.Process(target=build_in_child, args=(self.argv, sender))
         process.start()
@@ -127,7 +189,8 @@ class Builder:
         try:
             result = receiver.recv()
         except EOFError:
-            result = (1, "", ["the build process ended without a word (see the terminal)"], b"")
+            ended = "the build process ended without a word (see the terminal)"
+            result = (1, "", [ended], error_page([ended]), None)
         process.join()
         return result
 
@@ -136,6 +199,12 @@ class PreviewHandler(SiteHandler):
     """Serves the output with the reload script, or the error page after a failed build."""
 
     outcome: Outcome
+
+    def end_headers(self) -> None:
+        # Every response, pages, files, the 404 page and the event stream alike.
+        if (policies := self.outcome.policies) is not None:
+            self.send_header("Content-Security-Policy", policies.for_path(self.path))
+        super().end_headers()
 
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
@@ -236,8 +305,10 @@ class Preview:
 
     def rebuild(self, reason: str) -> None:
         started = time.perf_counter()
-        code, summary, problems, page = self.builder.build()
-        self.outcome.publish(problems if code else [], page)
+        code, summary, problems, page, policies = self.builder.build()
+        # A build that ended without a word keeps the last policies, or the strictest.
+        policies = policies or self.outcome.policies or STRICTEST
+        self.outcome.publish(problems if code else [], page, policies)
         took = f"{time.perf_counter() - started:.2f} s"
         if self.quiet:
             return

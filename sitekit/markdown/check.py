@@ -12,8 +12,8 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import datetime
-from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import markdown
 from pelican.utils import slugify
@@ -21,6 +21,8 @@ from pelican.utils import slugify
 from sitekit.core.dates import date_problem, parse_iso
 from sitekit.core.problems import Problem
 from sitekit.core.sources import Source, within
+from sitekit.markdown import footnotes, sanitize
+from sitekit.markdown.sanitize import Refusal
 
 REQUIRED = ("title", "date", "category", "summary")
 # A page (content/pages/) needs no date or category.
@@ -46,37 +48,126 @@ KNOWN = (
 )
 SUMMARY_LIMIT = 160
 PLACEHOLDER = "TODO"
-BANNED_ELEMENTS = {"script", "iframe"}
-# Cheap test before rendering: only a file that matches can hold banned HTML.
-_MAYBE_BANNED = re.compile(r"<\s*(script|iframe)\b|<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
+# Only text with `<` (raw HTML, autolinks) or `{` (attribute lists: `{: onclick=...}`)
+# can make an element or attribute off the allowlist (sitekit.markdown.sanitize): the
+# rest of Markdown's syntax makes only elements on the list. A link or an image (`[`)
+# can add an address with another scheme, which needs a word and a colon before it
+# (`javascript:`, or `java<tab>script:`, which also holds `script:`) or a character
+# reference (`&#106;avascript:`).
+_SCHEME_LIKE = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+# A link's or image's address that starts with Pelican's `{filename}` or `{static}` is no
+# attribute list, and most texts have them.
+_LINK_TO_FILE = re.compile(r"\]\(\{(?:filename|static|attach)\}")
+
+
+def may_hold_html(text: str) -> bool:
+    """False only for text whose HTML is on the allowlist without a doubt: a cheap test."""
+    if "<" in text or ("{" in text and "{" in _LINK_TO_FILE.sub("](", text)):
+        return True
+    if "[" not in text:
+        return False
+    return "&" in text or any(
+        word.lower() not in sanitize.URL_SCHEMES for word in _SCHEME_LIKE.findall(text)
+    )
+
+
 _INTERNAL_LINK = re.compile(r"[{|](filename|static|attach)[}|]([^\s)\"'<>]+)")
 
 
-class _TagFinder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in BANNED_ELEMENTS:
-            self.found.append(f"<{tag}>")
-        self.found += [f"{name}= on <{tag}>" for name, _ in attrs if name.startswith("on")]
+# One Markdown instance per configuration (its repr), made as the reader makes it.
+_converters: dict[str, markdown.Markdown] = {}
 
 
-def banned_html(markdown_text: str) -> list[str]:
-    """Scripts, frames and event handlers that would reach the page, not those shown as code."""
-    if not _MAYBE_BANNED.search(markdown_text):
+def _converter(config: dict[str, Any]) -> markdown.Markdown:
+    key = repr(config)
+    if key not in _converters:
+        # As Pelican's MarkdownReader does: every configured extension is loaded.
+        extensions = [*config.get("extensions", [])]
+        extensions += [
+            name for name in config.get("extension_configs", {}) if name not in extensions
+        ]
+        converter = markdown.Markdown(**{**config, "extensions": extensions})
+        # The fields are gone from the text: a first line "Note: ..." is text, not a field.
+        if "meta" in converter.preprocessors:
+            converter.preprocessors.deregister("meta")
+        _converters[key] = converter
+    return _converters[key]
+
+
+def rendered(text: str, settings: dict[str, Any], notes: bool = True) -> str:
+    """The HTML the reader makes of this text before sanitizing it: with the site's Markdown
+    settings, and (`notes`) footnotes as the Sources section."""
+    converter = _converter(settings["MARKDOWN"])
+    converter.reset()
+    html = converter.convert(text)
+    return (
+        footnotes.as_sources(html, settings.get("FOOTNOTES_HEADING", "Sources")) if notes else html
+    )
+
+
+def refused_html(text: str, settings: dict[str, Any], notes: bool = True) -> list[Refusal]:
+    """What this Markdown would put on a page that the allowlist does not allow."""
+    if not may_hold_html(text):
         return []
-    finder = _TagFinder()
-    finder.feed(markdown.markdown(markdown_text, extensions=["extra"]))
-    return finder.found
+    return sanitize.refusals(rendered(text, settings, notes))
 
 
-def first_line_matching(source: Source, needle: str) -> int | None:
-    word = needle.strip("<>").split("=")[0].lower()
-    for offset, line in enumerate(source.body.split("\n")):
-        if word in line.lower():
-            return source.body_line + offset
+def describe(refusal: Refusal, where: str) -> str:
+    """One refusal in an editor's words; `where` is "in an article", "in the Summary"..."""
+    if refusal.url is not None:
+        what = "image" if refusal.element == "img" else "link"
+        return (
+            f"the {what} address '{_shorten(refusal.url)}' is not allowed {where}: an address "
+            "starts with http:// or https://, mailto: for e-mail, or names a page of this site. "
+            f"Correct the address, or remove the {what}."
+        )
+    if refusal.element not in sanitize.ELEMENTS:
+        return (
+            f"{refusal.shown()} is not allowed {where}: the text may hold Markdown and a few plain "
+            "HTML elements such as <b> or <sub>, nothing that could run a script, load another "
+            "page, send readers elsewhere or restyle the page. Remove it."
+        )
+    names = ", ".join(name for name, _ in refusal.attributes)
+    if any(sanitize.is_handler(name) for name, _ in refusal.attributes):
+        return f"{refusal.shown()} is not allowed {where}: it would run a script. Remove {names}."
+    if all(sanitize.name_allowed(refusal.element, name) for name, _ in refusal.attributes):
+        name, value = refusal.attributes[0]
+        if name in sanitize.URL_ATTRIBUTES:
+            return (
+                f"the address '{_shorten(value)}' {where} cannot be read as a web address. "
+                "Correct it."
+            )
+        return (
+            f'{refusal.shown()} is not allowed {where}: {name}="{_shorten(value)}" is not a '
+            f"value the site allows there. Remove {names}."
+        )
+    return (
+        f"{refusal.shown()} is not allowed {where}: the text's <{refusal.element}> may not "
+        f"carry {names}. Remove {names}."
+    )
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def locate(source: Source, refusal: Refusal, after: int = 0) -> int | None:
+    """The line of the text where the refused HTML is written, as near as it can be told:
+    the first line from `after` (an index into the text's lines) that shows it."""
+    needles = []
+    if refusal.url is not None:
+        url = refusal.url.strip()
+        needles += [url, url.split(":", 1)[-1], (sanitize.scheme(url) or "") + ":"]
+    names = [name for name, _ in refusal.attributes]
+    needles += [name for name in names if sanitize.is_handler(name)]
+    needles += [f"<{refusal.element}", *names, "{", "<", "["]
+    lines = [line.lower() for line in source.body.split("\n")]
+    for start in dict.fromkeys((after, 0)):
+        for needle in needles:
+            for offset in range(start, len(lines)):
+                if needle and needle.lower() in lines[offset]:
+                    return source.body_line + offset
     return None
 
 
@@ -151,24 +242,26 @@ def check_fields(source: Source, kind: str = "article") -> list[Problem]:
     return problems
 
 
-def check_body(source: Source, content_root: Path) -> list[Problem]:
+def check_body(
+    source: Source,
+    content_root: Path,
+    settings: dict[str, Any] | None = None,
+    kind: str = "article",
+) -> list[Problem]:
+    """The text and the Summary: HTML off the allowlist, and links to files that do not exist.
+
+    `settings` give the Markdown settings the reader converts with (Pelican's defaults
+    without them)."""
     problems = []
-    for found in banned_html(source.value("summary")):
+    for refusal in refused_html(source.value("summary"), settings, notes=False):
         problems.append(
-            Problem(
-                source.shown,
-                source.line_of("summary"),
-                f"{found} is not allowed in the Summary: the site runs no JavaScript. Remove it.",
-            )
+            Problem(source.shown, source.line_of("summary"), describe(refusal, "in the Summary"))
         )
-    for found in banned_html(source.body):
-        problems.append(
-            Problem(
-                source.shown,
-                first_line_matching(source, found),
-                f"{found} is not allowed in an article: the site runs no JavaScript and its security policy would block it. Remove it.",
-            )
-        )
+    after = 0
+    for refusal in refused_html(source.body, settings):
+        line = locate(source, refusal, after)
+        after = line - source.body_line if line is not None else after
+        problems.append(Problem(source.shown, line, describe(refusal, f"in {_a(kind)}")))
     for offset, line in enumerate(source.body.split("\n")):
         for kind, target in _INTERNAL_LINK.findall(line):
             path = target.split("#", 1)[0].split("?", 1)[0]
@@ -184,6 +277,10 @@ def check_body(source: Source, content_root: Path) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
 def slug_of(source: Source, settings: dict) -> str:

@@ -18,6 +18,12 @@ with 1 and 2 workers and requires byte-identical output.
 
 Footnotes become a "Sources" section (sitekit.markdown.footnotes).
 
+Every text, the fields Pelican formats (the Summary) and the table of contents
+are sanitized against sitekit.markdown.sanitize's allowlist, here, before any
+plugin adds its own markup: whatever a source holds, no script, style, frame,
+form or address with another scheme reaches a page or a feed. The sources check
+refuses such a source first; this is the second line.
+
 Pelican throws away the table of contents the Markdown ``toc`` extension
 builds; this reader keeps it as the ``toc`` metadata of articles with at
 least ``toc_min_headings`` headings (sitekit.core.state.Options).
@@ -39,7 +45,7 @@ from pelican import readers, signals
 from pelican.utils import pelican_open
 
 from sitekit.core import forks, state
-from sitekit.markdown import footnotes
+from sitekit.markdown import footnotes, sanitize
 from sitekit.markdown.reading_time import WORDS, count_words
 
 logger = logging.getLogger(__name__)
@@ -86,18 +92,20 @@ class Converter:
     def convert(self, path: str) -> Converted:
         self.body.reset()
         with pelican_open(path) as text:
-            content = footnotes.as_sources(self.body.convert(text), self.footnotes_heading)
+            content = sanitize.clean(
+                footnotes.as_sources(self.body.convert(text), self.footnotes_heading)
+            )
         meta = dict(getattr(self.body, "Meta", {}))
         formatted = {}
         for name, value in meta.items():
             if name.lower() in self.formatted_fields:
                 self.fields.reset()
-                formatted[name.lower()] = self.fields.convert("\n".join(value))
+                formatted[name.lower()] = sanitize.clean(self.fields.convert("\n".join(value)))
         return Converted(
             content,
             meta,
             formatted,
-            getattr(self.body, "toc", ""),
+            sanitize.clean(getattr(self.body, "toc", "")),
             count_headings(getattr(self.body, "toc_tokens", [])),
             count_words(content),
             parsed(meta),

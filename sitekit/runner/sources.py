@@ -74,7 +74,7 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
             continue
         if kind == "page" and not source.draft:
             page_slugs.add(slug_of(source, settings))
-        problems += check_fields(source, kind) + check_body(source, root)
+        problems += check_fields(source, kind) + check_body(source, root, settings, kind)
         problems += reference_problems(source, root, prefix, publishable)
         if described or not people_problems:  # a file that does not parse is reported alone
             problems += check_credits(source, described, people_shown)
