@@ -50,8 +50,10 @@ class Options:
     related_max: int = 3
     # markdown.reading_time: words read per minute.
     words_per_minute: int = 250
-    # images.check: the largest image content/ may hold, in megapixels.
-    image_max_megapixels: int = 40
+    # images.check: the largest image content/ may hold, in megapixels (a 48-megapixel phone
+    # photo is scaled down like any other); Pillow's guard against decompression bombs is
+    # set to it (images.imaging.open_image).
+    image_max_megapixels: int = 100
     # containment.check: the largest file content/ may hold, in MiB (Cloudflare Pages
     # refuses files over 25 MiB).
     max_file_mib: int = 25

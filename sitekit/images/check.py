@@ -1,17 +1,27 @@
-"""Images in an article's Markdown: each has alt text (or says it is decorative), opens, and is not huge.
+"""Images in an article's text: each has alt text (or says it is decorative), is one of this
+site's files, opens, and is not huge.
 
+Every way an editor writes an image is checked alike: Markdown ``![alt](...)``
+(inline or by reference) and a raw ``<img src=...>``, whether the address is
+``{static}/images/x.jpg``, a site path ``/images/x.jpg`` or a path relative to
+the article, ``../images/x.jpg`` (image_file resolves each to the same file).
 A decorative image says so on purpose, with an empty alt given through
-attribute syntax: ``![]({static}/images/line.png){: alt=""}``. A plain
-``![](...)`` is refused, since it is far more often a forgotten description.
-The size limit (``image_max_megapixels`` in sitekit.core.state.Options) keeps a
-40-megapixel camera original from making every build slow.
+attribute syntax: ``![]({static}/images/line.png){: alt=""}`` or ``alt=""``. A
+plain ``![](...)`` or an ``<img>`` without alt is refused, since it is far more
+often a forgotten description. An image on another site is refused: the site's
+security policy (img-src 'self') would keep readers from seeing it. The size
+limit (``image_max_megapixels`` in sitekit.core.state.Options) guards against
+decompression bombs; an image within it is scaled down (sitekit.images.imaging).
+Examples of HTML in code (fenced blocks, `code spans`) are text, not images.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
 from PIL import Image, UnidentifiedImageError
 
@@ -23,15 +33,35 @@ MARKDOWN_IMAGE = re.compile(
     r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
     r"(?P<attributes>\{[^}]*\})?"
 )
+# ![alt][id], ![alt][] and ![id], with the address on a line of its own: [id]: address
+_REFERENCE_IMAGE = re.compile(
+    r"!\[(?P<alt>[^\]]*)\](?:\s?\[(?P<id>[^\]]*)\])?(?![(\[:])(?P<attributes>\{[^}]*\})?"
+)
+_DEFINITION = re.compile(r"^ {0,3}\[(?P<id>[^\]]+)\]:\s*<?(?P<src>[^\s>]+)>?", re.MULTILINE)
+HTML_IMAGE = re.compile(r"<img\b(?P<attributes>[^>]*)>", re.IGNORECASE)
+_HTML_ATTRIBUTE = re.compile(
+    r"""(?P<name>[^\s"'>/=]+)(?:\s*=\s*(?:"(?P<q>[^"]*)"|'(?P<s>[^']*)'|(?P<u>[^\s"'=<>`]+)))?"""
+)
 _EMPTY_ALT = re.compile(r"""\balt\s*=\s*(?:""|'')""")
 STATIC = re.compile(r"^[{|](?:static|attach)[}|]")
+# Another site's address: a scheme (https:, http:) or a scheme-relative //host/.
+ELSEWHERE = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:|[/\\]{2})")
+_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
 
 
 def image_file(src: str, article: Path, content_root: Path) -> Path | None:
-    """The file a `{static}` image address names, whether or not it exists."""
-    if not STATIC.match(src):
+    """The file below content/ an image address names, whether or not it exists: for
+    `{static}/images/x.jpg`, the site path `/images/x.jpg` and `../images/x.jpg` relative
+    to the article alike. None for another site's address, a data: URL, or a fragment."""
+    if STATIC.match(src):
+        relative = STATIC.sub("", src).split("?", 1)[0].split("#", 1)[0]
+    elif src.startswith(("{", "|", "#")) or ELSEWHERE.match(src):
         return None
-    relative = STATIC.sub("", src).split("?", 1)[0].split("#", 1)[0]
+    else:  # read as a browser reads a path: %20 is a space
+        relative = unquote(src.split("?", 1)[0].split("#", 1)[0])
+        if not relative:
+            return None
     return (
         content_root / relative.lstrip("/")
         if relative.startswith("/")
@@ -39,33 +69,101 @@ def image_file(src: str, article: Path, content_root: Path) -> Path | None:
     )
 
 
+def elsewhere(src: str) -> bool:
+    """Whether an image address names another site's file (http://, https://, //host/)."""
+    return bool(ELSEWHERE.match(src)) and not src.strip().lower().startswith("data:")
+
+
+def _without_code(body: str) -> str:
+    """The text with fenced code blocks and code spans blanked out, lines kept in place."""
+    lines, fence = body.split("\n"), ""
+    for n, line in enumerate(lines):
+        found = _FENCE.match(line)
+        if fence:
+            if (
+                found
+                and found.group("fence")[0] == fence[0]
+                and len(found.group("fence")) >= len(fence)
+            ):
+                fence = ""
+            lines[n] = ""
+        elif found:
+            fence, lines[n] = found.group("fence"), ""
+    text = "\n".join(lines)
+    return _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+
+
+def html_attributes(attributes: str) -> dict[str, str]:
+    """The attributes of a tag as written (`<img` and `>` left off), names lower-cased."""
+    return {
+        m.group("name").lower(): m.group("q") or m.group("s") or m.group("u") or ""
+        for m in _HTML_ATTRIBUTE.finditer(attributes.rstrip("/"))
+    }
+
+
+def images_of(body: str) -> Iterator[tuple[int, str, bool, str]]:
+    """(line offset, address, whether it has alt text or says it is decorative, how it is
+    written: "markdown" or "html") for each image of a text, in order."""
+    text = _without_code(body)
+    definitions = {
+        m.group("id").strip().lower(): m.group("src") for m in _DEFINITION.finditer(text)
+    }
+    found = []
+    for m in MARKDOWN_IMAGE.finditer(text):
+        described = bool(m.group("alt").strip()) or bool(
+            _EMPTY_ALT.search(m.group("attributes") or "")
+        )
+        found.append((m.start(), m.group("src"), described, "markdown"))
+    for m in _REFERENCE_IMAGE.finditer(text):
+        key = (m.group("id") or m.group("alt")).strip().lower()
+        if key in definitions:
+            described = bool(m.group("alt").strip()) or bool(
+                _EMPTY_ALT.search(m.group("attributes") or "")
+            )
+            found.append((m.start(), definitions[key], described, "markdown"))
+    for m in HTML_IMAGE.finditer(text):
+        attributes = html_attributes(m.group("attributes"))
+        if "src" in attributes:
+            found.append((m.start(), attributes["src"], "alt" in attributes, "html"))
+    for start, src, described, how in sorted(found):
+        yield text.count("\n", 0, start), src, described, how
+
+
+def elsewhere_message(src: str, instead: str = "link it as {static}/images/NAME") -> str:
+    return (
+        f"the image {src} is on another site, and the site's security policy lets pages show "
+        f"only their own images: download it into content/images/ and {instead}."
+    )
+
+
 def unreadable(path: Path, max_megapixels: int) -> str | None:
     """What is wrong with an image file, in words; None when it opens and is not too large.
 
-    Only the header is read before the size is known to be within the limit.
+    Only the header is read before the size is known to be within the limit. Pillow's
+    own guard is set to the same limit (imaging.open_image): over twice the limit it
+    refuses the file from its header, before anything is decoded.
     """
-    # Never more than Pillow opens without a warning of a possible decompression bomb.
-    limit = min(max_megapixels * 1_000_000, Image.MAX_IMAGE_PIXELS)
+    limit = max_megapixels * 1_000_000
+    advice = "Save a smaller copy, at most 2560 pixels wide, and use that."
     try:
-        with imaging.open_image(path) as image:
+        with imaging.open_image(path, limit) as image:
             width, height = image.size
             if width * height <= limit:
                 image.verify()
         if width * height > limit:
             return (
                 f"is {width}x{height} pixels ({width * height / 1e6:.0f} megapixels), more than the "
-                f"limit of {limit // 1_000_000}. Save a smaller copy, at most 2560 pixels wide, "
-                "and use that."
+                f"limit of {max_megapixels}. {advice}"
             )
-        with imaging.open_image(path) as image:
+        with imaging.open_image(path, limit) as image:
             image.draft(
                 "RGB", (max(1, width // 8), max(1, height // 8))
             )  # JPEG: decode at 1/8 scale
             image.load()
-    except Image.DecompressionBombError:  # over twice Image.MAX_IMAGE_PIXELS: no size given
+    except Image.DecompressionBombError:  # over twice the limit: Pillow gives no size
         return (
-            f"is more than {2 * Image.MAX_IMAGE_PIXELS / 1e6:.0f} megapixels, more than the limit "
-            f"of {limit // 1_000_000}. Save a smaller copy, at most 2560 pixels wide, and use that."
+            f"is more than {2 * max_megapixels} megapixels, more than the limit of "
+            f"{max_megapixels}. {advice}"
         )
     except UnidentifiedImageError:
         return (
@@ -101,33 +199,37 @@ def image_problems(
     max_megapixels: int,
     used: set[str] | None = None,
 ) -> list[Problem]:
-    """The images of an article's text; adds each file it shows to `used` (its real path).
+    """The images of an article's text, however written; adds each file it shows to `used`
+    (its real path).
 
     A file outside content/ is never opened: containment.check refuses the address.
     """
     problems = []
-    for offset, line in enumerate(body.split("\n")):
-        for found in MARKDOWN_IMAGE.finditer(line):
-            src, number = found.group("src"), first_line + offset
-            if not found.group("alt").strip() and not _EMPTY_ALT.search(
-                found.group("attributes") or ""
-            ):
-                problems.append(
-                    Problem(
-                        shown,
-                        number,
-                        f"the image {src} has no alt text. Say in the brackets what it shows, as in "
-                        f"![a therapist's hands on a back]({src}); if it is only decoration, say so "
-                        f'with an empty alt: ![]({src}){{: alt=""}}.',
-                    )
+    for offset, src, described, how in images_of(body):
+        number = first_line + offset
+        if elsewhere(src):
+            problems.append(Problem(shown, number, elsewhere_message(src)))
+            continue
+        if not described:
+            if how == "html":
+                advice = (
+                    'Add alt="what it shows" to the <img>; if it is only decoration, say so '
+                    'with an empty alt: alt="".'
                 )
-            path = image_file(src, article, content_root)
-            if path is None or not within(path, content_root) or not path.is_file():
-                continue
-            if used is not None:
-                used.add(os.path.realpath(path))
-            if wrong := unreadable(path, max_megapixels):
-                problems.append(Problem(shown, number, f"the image {src} {wrong}"))
+            else:
+                advice = (
+                    f"Say in the brackets what it shows, as in ![a therapist's hands on a "
+                    f"back]({src}); if it is only decoration, say so with an empty alt: "
+                    f'![]({src}){{: alt=""}}.'
+                )
+            problems.append(Problem(shown, number, f"the image {src} has no alt text. {advice}"))
+        path = image_file(src, article, content_root)
+        if path is None or not within(path, content_root) or not path.is_file():
+            continue
+        if used is not None:
+            used.add(os.path.realpath(path))
+        if wrong := unreadable(path, max_megapixels):
+            problems.append(Problem(shown, number, f"the image {src} {wrong}"))
     return problems
 
 
@@ -135,8 +237,12 @@ def field_image_problems(
     source: Source, named: str, root: Path, limit: int, used: set[str] | None = None
 ) -> list[Problem]:
     """The `Image:` field names a file below content/, as `{static}/...` would."""
-    path = image_file("{static}/" + named.split("}", 1)[-1].lstrip("/"), source.path, root)
     line = source.line_of("image")
+    if elsewhere(named):
+        return [
+            Problem(source.shown, line, elsewhere_message(named, "name it as 'Image: images/NAME'"))
+        ]
+    path = image_file("{static}/" + named.split("}", 1)[-1].lstrip("/"), source.path, root)
     if path is not None and not within(path, root):
         return []  # containment.check refuses it; the file is not opened
     if path is None or not path.is_file():

@@ -25,10 +25,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from math import ceil
 from pathlib import Path, PurePosixPath
 
 import PIL
 from PIL import Image, ImageColor, ImageDraw, ImageFont, ImageOps
+
+from sitekit.core.state import Options
 
 # The theme's text column is at most 40rem (640 px); 2x screens want twice that.
 WIDTHS = (320, 640, 960, 1280)
@@ -59,16 +62,30 @@ VARIANT_FOLDER = "images/_"
 CARD_FOLDER = "images/cards"
 
 
+# The largest image opened by default: the image_max_megapixels option's default.
+MAX_PIXELS = Options.image_max_megapixels * 1_000_000
+# Up to this size an image is decoded whole to make its variants, as before larger ones
+# were allowed (so their variants keep their bytes); a larger one is decoded at a reduced
+# size where the format allows (a JPEG at 1/2, 1/4 or 1/8), never below twice the width made.
+WHOLE_PIXELS = 40_000_000
+
+
 @contextmanager
-def open_image(path: Path | str) -> Iterator[Image.Image]:
-    """Open an image from content/ with FORMATS' decoders only, and without the warning Pillow
-    prints for an image over Image.MAX_IMAGE_PIXELS: the sources check refuses any image
-    over the image_max_megapixels option, which is never more (images.check.unreadable).
-    Over twice that, Pillow raises Image.DecompressionBombError."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        with Image.open(path, formats=FORMATS) as image:
-            yield image
+def open_image(path: Path | str, max_pixels: int = MAX_PIXELS) -> Iterator[Image.Image]:
+    """Open an image from content/ with FORMATS' decoders only, with Pillow's own guard against
+    decompression bombs (Image.MAX_IMAGE_PIXELS) set to `max_pixels`, the site's limit, and
+    without the warning Pillow gives between the limit and twice it: the sources check tells
+    the size of such an image (images.check.unreadable). Over twice the limit, Pillow raises
+    Image.DecompressionBombError from the header, before decoding anything."""
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path, formats=FORMATS) as image:
+                yield image
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
 
 
 def settings_key() -> bytes:
@@ -86,6 +103,7 @@ class Job:
     pillow_format: str = ""
     options: tuple[tuple[str, object], ...] = ()
     card: tuple[str, ...] = ()
+    max_pixels: int = MAX_PIXELS  # Pillow's guard while the source is opened
 
     @property
     def cache_name(self) -> str:
@@ -149,10 +167,10 @@ def widths_for(original: int) -> list[int]:
     return sorted(set(widths))
 
 
-def plan(path: Path) -> ImageSet:
+def plan(path: Path, max_pixels: int = MAX_PIXELS) -> ImageSet:
     """The candidates of an image and the jobs that make them; reads only the header."""
     key = source_key(path)
-    with open_image(path) as image:
+    with open_image(path, max_pixels) as image:
         width, height = displayed_size(image)
         has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     fallback = FALLBACK["png" if has_alpha or path.suffix.lower() == ".png" else "jpg"]
@@ -164,12 +182,14 @@ def plan(path: Path) -> ImageSet:
             h = max(1, round(height * w / width))
             name = f"{VARIANT_FOLDER}/{stem}-{w}.{key}.{suffix}"
             candidates.append(Candidate(name, w, h))
-            jobs.append(Job(name, "variant", str(path), w, pillow_format, options))
+            jobs.append(
+                Job(name, "variant", str(path), w, pillow_format, options, max_pixels=max_pixels)
+            )
         sources.append((mime, tuple(candidates)))
     return ImageSet(width, height, tuple(sources), tuple(jobs))
 
 
-def clean_job(name: str, path: Path) -> Job:
+def clean_job(name: str, path: Path, max_pixels: int = MAX_PIXELS) -> Job:
     """A published copy of a raster file, at its own size and format, with no metadata."""
     suffix = path.suffix.lower()
     pillow_format = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}.get(
@@ -183,6 +203,7 @@ def clean_job(name: str, path: Path) -> Job:
         0,
         pillow_format,
         (*options.items(), ("key", source_key(path))),
+        max_pixels=max_pixels,
     )
 
 
@@ -197,12 +218,21 @@ def make(job: Job) -> bytes:
     """The bytes of one job's file. Runs in a worker process."""
     if job.kind == "card":
         return draw_card(*job.card)
-    with open_image(job.source) as opened:
+    with open_image(job.source, job.max_pixels) as opened:
         icc = opened.info.get("icc_profile")
+        large = opened.width * opened.height > WHOLE_PIXELS
+        if job.kind == "variant" and large:
+            stored_width, stored_height = opened.size
+            shown_width = displayed_size(opened)[0]
+            scale = 2 * job.width / shown_width  # decoded at least twice the width made
+            opened.draft(None, (ceil(stored_width * scale), ceil(stored_height * scale)))
         image = ImageOps.exif_transpose(opened)
     if job.kind == "variant" and job.width < image.width:
         height = max(1, round(image.height * job.width / image.width))
-        image = image.resize((job.width, height), Image.Resampling.LANCZOS)
+        # A large image that could not be decoded smaller is first reduced by whole factors
+        # (Image.reduce, fast), to no less than twice the size made, then resampled.
+        gap = 2.0 if large else None
+        image = image.resize((job.width, height), Image.Resampling.LANCZOS, reducing_gap=gap)
     options = {k: v for k, v in job.options if k != "key"}
     if job.pillow_format == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")

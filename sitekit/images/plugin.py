@@ -1,6 +1,8 @@
 """Images in articles: responsive, private and fast, and a social image for every article.
 
-- Each ``![alt]({static}/images/NAME)`` becomes a ``<picture>`` with AVIF and
+- Each image of this site, however written (``![alt]({static}/images/NAME)``,
+  ``/images/NAME``, ``../images/NAME`` or a raw ``<img>``: images.check.image_file
+  resolves each to its file below content/), becomes a ``<picture>`` with AVIF and
   WebP candidates and the original format as fallback, several widths (none
   wider than the original), ``sizes`` matching the theme's column, and the
   ``width`` and ``height`` it is displayed at. Every image loads lazily except
@@ -32,7 +34,8 @@ _ATTRIBUTE = re.compile(r'([a-zA-Z][a-zA-Z0-9-]*)(?:\s*=\s*"([^"]*)")?')
 
 
 def source_of(src: str, article: Path, content_root: Path) -> Path | None:
-    """The image file a `{static}` address names, if it is a raster image under content/.
+    """The image file an address names (`{static}/...`, a site path or a relative one), if it
+    is a raster image under content/.
 
     Pelican reads before the sources check stops it: a file outside content/ is never
     opened here (the check refuses its address).
@@ -83,6 +86,7 @@ def enrich(generator: Any) -> None:
     # `article_generator_finalized`: every article is read, none is written yet.
     settings = generator.settings
     build = state.of(settings)
+    max_pixels = build.options.image_max_megapixels * 1_000_000
     content_root = Path(settings["PATH"]).resolve()
     site_url = settings["SITEURL"]
     palette = imaging.card_palette(build.stylesheet)
@@ -96,7 +100,7 @@ def enrich(generator: Any) -> None:
             path = source_of(attributes.get("src", ""), source.resolve(), content_root)
             if path is None:
                 return match.group(0)
-            image_set = imaging.plan(path)
+            image_set = imaging.plan(path, max_pixels)
             build.image_jobs.update({job.name: job for job in image_set.jobs})
             found.append((image_set, html.unescape(attributes.get("alt", ""))))
             return picture(image_set, attributes, site_url, first=len(found) == 1)
@@ -104,7 +108,7 @@ def enrich(generator: Any) -> None:
         article._content = _IMG.sub(replace, article._content or "")
         named = STATIC.sub("", article.metadata.get("image", "")).lstrip("/")
         if named and (path := source_of("{static}/" + named, source.resolve(), content_root)):
-            image_set = imaging.plan(path)
+            image_set = imaging.plan(path, max_pixels)
             build.image_jobs.update({job.name: job for job in image_set.jobs})
             article.social_image = social_candidate(image_set, article.title)
         elif found:

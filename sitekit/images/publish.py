@@ -94,6 +94,7 @@ def make_images(
     content_root: str = "content",
     workers: int | None = None,
     early: Early | None = None,
+    max_pixels: int = imaging.MAX_PIXELS,
 ) -> tuple[list[Problem], int, int]:
     """Write every job's file into `output`; return (problems, made, reused).
 
@@ -107,7 +108,7 @@ def make_images(
     planned = dict(jobs)
     for name in sorted(files_below(output)):
         if PurePosixPath(name).suffix.lower() in imaging.RASTER_SUFFIXES and name not in planned:
-            planned[name] = imaging.clean_job(name, output / name)
+            planned[name] = imaging.clean_job(name, output / name, max_pixels)
     missing = {
         name: job
         for name, job in planned.items()

@@ -86,6 +86,7 @@ def _beside_search(output: Path, settings: dict[str, Any], build: BuildState) ->
             build.image_jobs,
             display_path(Path(settings["PATH"])),
             early=build.early_images,
+            max_pixels=options.image_max_megapixels * 1_000_000,
         )
     if problems:
         return problems
