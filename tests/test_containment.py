@@ -278,7 +278,7 @@ def test_an_unused_144_megapixel_image_is_refused_without_a_python_warning(site)
     refused(
         site,
         "content/images/huge.png",
-        "12000x12000 pixels (144 megapixels), more than the limit of 40",
+        "12000x12000 pixels (144 megapixels), more than the limit of 100",
         process=True,
     )
 
@@ -291,7 +291,7 @@ def test_a_3_6_gigapixel_image_is_refused_naming_the_file(site):
     refused(
         site,
         "content/articles/bad.md:6: the image {static}/images/bomb.png",
-        "is more than 179 megapixels",
+        "is more than 200 megapixels, more than the limit of 100",
         process=True,
     )
 

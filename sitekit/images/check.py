@@ -170,6 +170,11 @@ def unreadable(path: Path, max_megapixels: int) -> str | None:
             "cannot be read as an image (it is not a PNG, JPEG, WebP, AVIF, GIF, TIFF or BMP file, "
             "whatever its name says). Replace it with a working JPEG or PNG file."
         )
+    except IndexError:  # Pillow's PNG verify, for a file with a header and no image data
+        return (
+            "cannot be read as an image (it holds no image data). Replace it with a working "
+            "JPEG or PNG file."
+        )
     except (OSError, SyntaxError, ValueError) as error:
         reason = str(error).replace(f" '{path}'", "")
         return f"cannot be read as an image ({reason}). Replace it with a working JPEG or PNG file."
