@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -44,8 +44,10 @@ _HTML_ATTRIBUTE = re.compile(
 )
 _EMPTY_ALT = re.compile(r"""\balt\s*=\s*(?:""|'')""")
 STATIC = re.compile(r"^[{|](?:static|attach)[}|]")
-# Another site's address: a scheme (https:, http:) or a scheme-relative //host/.
-ELSEWHERE = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:|[/\\]{2})")
+# An address with a scheme: another site's (https:, http:), or one the sanitizer refuses.
+_SCHEME = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*:")
+# Another site's address: http:, https: or scheme-relative (//host/, or \\host/ to a browser).
+ELSEWHERE = re.compile(r"^\s*(?:https?:|[/\\]{2})", re.IGNORECASE)
 _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
 
@@ -56,7 +58,7 @@ def image_file(src: str, article: Path, content_root: Path) -> Path | None:
     to the article alike. None for another site's address, a data: URL, or a fragment."""
     if STATIC.match(src):
         relative = STATIC.sub("", src).split("?", 1)[0].split("#", 1)[0]
-    elif src.startswith(("{", "|", "#")) or ELSEWHERE.match(src):
+    elif src.startswith(("{", "|", "#")) or ELSEWHERE.match(src) or _SCHEME.match(src):
         return None
     else:  # read as a browser reads a path: %20 is a space
         relative = unquote(src.split("?", 1)[0].split("#", 1)[0])
@@ -71,7 +73,7 @@ def image_file(src: str, article: Path, content_root: Path) -> Path | None:
 
 def elsewhere(src: str) -> bool:
     """Whether an image address names another site's file (http://, https://, //host/)."""
-    return bool(ELSEWHERE.match(src)) and not src.strip().lower().startswith("data:")
+    return bool(ELSEWHERE.match(src))
 
 
 def _without_code(body: str) -> str:
@@ -101,9 +103,14 @@ def html_attributes(attributes: str) -> dict[str, str]:
     }
 
 
-def images_of(body: str) -> Iterator[tuple[int, str, bool, str]]:
+def images_of(
+    body: str, img_attributes: Collection[str] | None = None
+) -> Iterator[tuple[int, str, bool, str]]:
     """(line offset, address, whether it has alt text or says it is decorative, how it is
-    written: "markdown" or "html") for each image of a text, in order."""
+    written: "markdown" or "html") for each image of a text, in order.
+
+    An `<img>` with an attribute outside `img_attributes` (the sanitizer's allowlist, an
+    `onerror=` say) is left out: the sanitizer's check refuses it, in one line of its own."""
     text = _without_code(body)
     definitions = {
         m.group("id").strip().lower(): m.group("src") for m in _DEFINITION.finditer(text)
@@ -123,6 +130,8 @@ def images_of(body: str) -> Iterator[tuple[int, str, bool, str]]:
             found.append((m.start(), definitions[key], described, "markdown"))
     for m in HTML_IMAGE.finditer(text):
         attributes = html_attributes(m.group("attributes"))
+        if img_attributes is not None and set(attributes) - set(img_attributes):
+            continue
         if "src" in attributes:
             found.append((m.start(), attributes["src"], "alt" in attributes, "html"))
     for start, src, described, how in sorted(found):
@@ -203,17 +212,22 @@ def image_problems(
     content_root: Path,
     max_megapixels: int,
     used: set[str] | None = None,
+    img_attributes: Collection[str] | None = None,
 ) -> list[Problem]:
     """The images of an article's text, however written; adds each file it shows to `used`
-    (its real path).
+    (its real path). `img_attributes`: see images_of.
 
-    A file outside content/ is never opened: containment.check refuses the address.
+    A file outside content/ is never opened: containment.check refuses the address. An
+    address with a scheme other than http: or https: (data:, javascript:) is the
+    sanitizer's check's to refuse, in one line.
     """
     problems = []
-    for offset, src, described, how in images_of(body):
+    for offset, src, described, how in images_of(body, img_attributes):
         number = first_line + offset
         if elsewhere(src):
             problems.append(Problem(shown, number, elsewhere_message(src)))
+            continue
+        if _SCHEME.match(src):
             continue
         if not described:
             if how == "html":

@@ -26,6 +26,7 @@ from sitekit.core.state import Options
 from sitekit.hosting.check import security_txt_problems
 from sitekit.images.check import field_image_problems, image_problems, unused_image_problems
 from sitekit.images.imaging import RASTER_SUFFIXES
+from sitekit.markdown import sanitize
 from sitekit.markdown.check import (
     check_body,
     check_fields,
@@ -86,6 +87,7 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
             root,
             options.image_max_megapixels,
             used_images,
+            sanitize.ATTRIBUTES["img"],
         )
         if named := source.value("image"):
             problems += field_image_problems(
