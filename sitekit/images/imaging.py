@@ -76,7 +76,10 @@ def open_image(path: Path | str, max_pixels: int = MAX_PIXELS) -> Iterator[Image
     decompression bombs (Image.MAX_IMAGE_PIXELS) set to `max_pixels`, the site's limit, and
     without the warning Pillow gives between the limit and twice it: the sources check tells
     the size of such an image (images.check.unreadable). Over twice the limit, Pillow raises
-    Image.DecompressionBombError from the header, before decoding anything."""
+    Image.DecompressionBombError from the header, before decoding anything.
+
+    The guard is Pillow's module setting: it is set for the time the file is open, and put
+    back after (a build opens images from one thread in each process)."""
     previous = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = max_pixels
     try:
