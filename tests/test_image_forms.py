@@ -23,6 +23,8 @@ EVERY_FORM = """\
 
 <img src="/images/photo.jpg" alt="Raw HTML">
 
+<p><img alt='Single quotes' src=../images/photo.jpg></p>
+
 ![Reference][photo]
 
 [photo]: ../images/photo.jpg
@@ -61,6 +63,7 @@ def test_every_way_of_writing_an_image_gets_the_same_picture(site):
         "Site path",
         "Relative",
         "Raw HTML",
+        "Single quotes",
         "Reference",
     ]
     for n, picture in enumerate(pictures):
@@ -71,8 +74,8 @@ def test_every_way_of_writing_an_image_gets_the_same_picture(site):
         if n:  # the first image loads at once, the others lazily
             assert (img["loading"], img["decoding"]) == ("lazy", "async")
     # Every form of the same file names the same candidates.
-    static, site_path, _, raw, reference = (p.img for p in pictures)
-    assert static["srcset"] == site_path["srcset"] == raw["srcset"] == reference["srcset"]
+    static, site_path, _, raw, quoted, reference = (p.img for p in pictures)
+    assert {i["srcset"] for i in (static, site_path, raw, quoted, reference)} == {static["srcset"]}
     assert (site_path["width"], site_path["height"]) == ("1000", "600")
     assert pictures[2].img["src"].endswith(".png")
     # Code is text: its <img> is shown, not loaded, and no other <img> is left.
