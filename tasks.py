@@ -46,13 +46,19 @@ def build(c: Context, production: bool = False) -> None:
         raise Exit(code=code)
 
 
-@task(help={"title": "the title, in quotes", "page": "a page (content/pages/), not an article"})
-def new(c: Context, title: str, page: bool = False) -> None:
+@task(
+    help={
+        "title": "the title, in quotes",
+        "page": "a page (content/pages/), not an article",
+        "slug": "the name of the file and of the address (default: made from the title)",
+    }
+)
+def new(c: Context, title: str, page: bool = False, slug: str = "") -> None:
     """Create content/articles/<slug>.md (or, with --page, content/pages/<slug>.md) as a draft."""
     settings, _ = site_build.load_settings(site_build.LOCAL_SETTINGS)
     try:
         create = scaffold.new_page if page else scaffold.new_article
-        path = create(title, settings)
+        path = create(title, settings, slug=slug or None)
     except (FileExistsError, ValueError) as error:
         raise Exit(f"error: {error}", code=1) from None
     print(f"Created {path.relative_to(ROOT)}")

@@ -2,6 +2,7 @@
 sends a web server can read."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -9,6 +10,8 @@ import sys
 import pytest
 
 import tasks
+from sitekit import runner as site_build
+from sitekit.devtools import scaffold
 from tests.support.build import modes
 from tests.support.pages import ROOT
 from tests.support.tools import require_tool
@@ -69,3 +72,43 @@ def test_rsync_sends_a_web_root_a_web_server_can_read(production, tmp_path):
     assert len(sent) == len(modes(built))
     wrong = {p: oct(mode) for p, mode in sent.items() if mode != (0o755 if p.is_dir() else 0o644)}
     assert wrong == {}
+
+
+@pytest.mark.parametrize("title", ["???", "🙂🙂", "..."])
+def test_invoke_new_refuses_a_title_without_a_file_name_and_suggests_slug(title):
+    articles = ROOT / "content" / "articles"
+    before = set(articles.iterdir())
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "invoke", "new", title],
+            cwd=ROOT,
+            check=False,
+            capture_output=True,
+            text=True,
+        )
+        made = set(articles.iterdir()) - before
+    finally:  # without the guard, the project's own content/ would keep a hidden .md
+        for path in set(articles.iterdir()) - before:
+            path.unlink()
+    assert made == set()
+    assert run.returncode == 1
+    assert run.stdout == ""
+    [line] = run.stderr.splitlines()
+    assert line.startswith("error: the title") and "--slug" in line
+
+
+def test_new_with_slug_names_the_file_and_the_field(tmp_path):
+    (tmp_path / "content").mkdir()
+    settings, _ = site_build.load_settings(site_build.LOCAL_SETTINGS, content=tmp_path / "content")
+    path = scaffold.new_article("🙂 ???", settings, slug="Happy Stretches")
+    assert path == tmp_path / "content" / "articles" / "happy-stretches.md"
+    assert "Slug: happy-stretches" in path.read_text().splitlines()
+    page = scaffold.new_page("???", settings, slug="policy")
+    assert page == tmp_path / "content" / "pages" / "policy.md"
+    assert "Slug: policy" in page.read_text().splitlines()
+    with pytest.raises(ValueError, match=re.escape("--slug '...' gives no file name")):
+        scaffold.new_article("Title", settings, slug="...")
+    assert sorted(p.name for p in (tmp_path / "content").rglob("*.md")) == [
+        "happy-stretches.md",
+        "policy.md",
+    ]
