@@ -8,12 +8,13 @@ import subprocess
 import sys
 
 import pytest
+from invoke import Config, Context
 
 import tasks
 from sitekit import runner as site_build
 from sitekit.devtools import scaffold
 from tests.support.build import modes
-from tests.support.pages import ROOT
+from tests.support.pages import PRODUCTION_URL, ROOT
 from tests.support.tools import require_tool
 
 
@@ -112,3 +113,52 @@ def test_new_with_slug_names_the_file_and_the_field(tmp_path):
         "happy-stretches.md",
         "policy.md",
     ]
+
+
+def _stat_snapshot(folder):
+    return {
+        path.relative_to(folder): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.mark.parametrize("target", ["rsync", "github-pages"])
+def test_a_dry_run_publish_leaves_output_alone_and_sends_nothing(
+    target, tmp_path, monkeypatch, capsys
+):
+    if target == "rsync":
+        require_tool(
+            shutil.which("rsync"), "rsync is not installed (Debian: apt-get install rsync)"
+        )
+    output = tmp_path / "project" / "output"
+    (output / "notes").mkdir(parents=True)
+    (output / "index.html").write_text("the last local build")
+    (output / "notes" / "index.html").write_text("a page")
+    for path in output.rglob("*"):
+        os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    before = _stat_snapshot(output)
+    # A ghp-import that leaves a mark if it runs at all.
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    (tools / "ghp-import").write_text(f"#!/bin/sh\ntouch {tmp_path / 'ghp-import-ran'}\n")
+    (tools / "ghp-import").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("SITEURL", PRODUCTION_URL)
+    monkeypatch.setitem(tasks.CONFIG, "output", output)
+    destination = tmp_path / "x"
+
+    quiet_stdin = Context(Config(overrides={"run": {"in_stream": False}}))
+    tasks.publish(quiet_stdin, target=target, destination=f"{destination}/", dry_run=True)
+
+    said = capsys.readouterr().out
+    assert _stat_snapshot(output) == before
+    assert sorted(path.name for path in output.parent.iterdir()) == ["output"]  # no cache
+    assert not destination.exists()
+    assert not (tmp_path / "ghp-import-ran").exists()
+    assert "Dry run: nothing was sent, and output/ was left as it was." in said
+    if target == "rsync":
+        assert "about/index.html" in said  # what rsync would send, from the dry run's build
+    else:
+        assert "Dry run: would run ghp-import --no-jekyll --push --force" in said
+        assert said.count(str(output)) == 1
