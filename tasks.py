@@ -3,6 +3,7 @@
 import contextlib
 import shlex
 import shutil
+import tempfile
 from pathlib import Path
 
 from invoke import Context, Exit, task
@@ -46,13 +47,19 @@ def build(c: Context, production: bool = False) -> None:
         raise Exit(code=code)
 
 
-@task(help={"title": "the title, in quotes", "page": "a page (content/pages/), not an article"})
-def new(c: Context, title: str, page: bool = False) -> None:
+@task(
+    help={
+        "title": "the title, in quotes",
+        "page": "a page (content/pages/), not an article",
+        "slug": "the name of the file and of the address (default: made from the title)",
+    }
+)
+def new(c: Context, title: str, page: bool = False, slug: str = "") -> None:
     """Create content/articles/<slug>.md (or, with --page, content/pages/<slug>.md) as a draft."""
     settings, _ = site_build.load_settings(site_build.LOCAL_SETTINGS)
     try:
         create = scaffold.new_page if page else scaffold.new_article
-        path = create(title, settings)
+        path = create(title, settings, slug=slug or None)
     except (FileExistsError, ValueError) as error:
         raise Exit(f"error: {error}", code=1) from None
     print(f"Created {path.relative_to(ROOT)}")
@@ -90,23 +97,35 @@ def publish(c: Context, target: str = "", destination: str = "", dry_run: bool =
         raise Exit(
             "error: rsync is not installed; install it (Debian: apt-get install rsync)", code=2
         )
-    build(c, production=True)
-    if target == "rsync":
-        command = rsync_command(CONFIG["output"], destination, dry_run)
-    else:
-        command = [
-            "ghp-import",
-            "--no-jekyll",
-            "--push",
-            "--force",
-            "--message",
-            "Publish the site",
-            str(CONFIG["output"]),
-        ]
-        if dry_run:  # ghp-import has no dry run of its own
-            print("Dry run: would run", shlex.join(command))
-            return
-    c.run(shlex.join(command), echo=True)
+    with contextlib.ExitStack() as stack:
+        output = CONFIG["output"]
+        if dry_run:  # a production build of its own, in a folder that goes away: output/ stays
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="publish-dry-run-"))
+            output = Path(folder) / CONFIG["output"].name
+        code = _build(production=True, output=output)
+        if code:
+            raise Exit(code=code)
+        if target == "github-pages" and dry_run:  # ghp-import has no dry run of its own
+            print("Dry run: would run", shlex.join(ghp_import_command(CONFIG["output"])))
+        elif target == "github-pages":
+            c.run(shlex.join(ghp_import_command(output)), echo=True)
+        else:
+            c.run(shlex.join(rsync_command(output, destination, dry_run)), echo=True)
+        if dry_run:
+            print(f"Dry run: nothing was sent, and {CONFIG['output'].name}/ was left as it was.")
+
+
+def ghp_import_command(output: Path) -> list[str]:
+    """ghp-import committing the contents of `output` to gh-pages and pushing it."""
+    return [
+        "ghp-import",
+        "--no-jekyll",
+        "--push",
+        "--force",
+        "--message",
+        "Publish the site",
+        str(output),
+    ]
 
 
 def rsync_command(output: Path, destination: str, dry_run: bool = False) -> list[str]:

@@ -143,7 +143,7 @@ BAD_IMAGES = [
     ("![]({static}/images/photo.jpg)", "the image {static}/images/photo.jpg has no alt text"),
     (
         "![A photo]({static}/images/gone.jpg)",
-        "the link {static}/images/gone.jpg points to a file that does not exist",
+        "the image {static}/images/gone.jpg points to a file that does not exist",
     ),
     (
         "![A photo]({static}/images/broken.jpg)",

@@ -17,6 +17,7 @@ from sitekit.devtools import browser
 from sitekit.devtools.preview import RELOAD, SCRIPT, Preview
 from sitekit.hosting.headers import csp_directives, csp_hash
 from tests.support.pages import ROOT
+from tests.support.tools import require_tool
 
 ARTICLE = "back-massage-therapy"
 
@@ -220,6 +221,63 @@ def test_a_save_made_while_the_preview_starts_is_built_too(tmp_path):
     try:
         url = f"{running.url}/{ARTICLE}/"
         assert wait_for(lambda: "Saved before the watcher ran." in fetch(url)[1])
+    finally:
+        running.stop()
+        watcher.join(timeout=10)
+
+
+# What editors and tools leave beside the file they save; none is an edit.
+TEMPORARY = [
+    ".back-massage-therapy.md.swp",
+    ".back-massage-therapy.md.swx",
+    "back-massage-therapy.md~",
+    "#back-massage-therapy.md#",
+    ".#back-massage-therapy.md",
+    "back-massage-therapy.swp",
+    "notes.swx",
+    "sedsXBnyH",
+    "4913",
+    "draft.tmp",
+    "photo.jpg.part",
+    "photo.jpg.crdownload",
+    ".obsidian/workspace.json",
+]
+
+
+def test_temporary_files_are_no_edit_and_sed_i_is_one(tmp_path, capsys):
+    require_tool(shutil.which("sed"), "sed is not installed")
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    running = Preview.for_content(content, tmp_path / "output", quiet=False)
+    running.start()
+    watcher = threading.Thread(target=running.watch, daemon=True)
+    watcher.start()
+    article = content / "articles" / f"{ARTICLE}.md"
+    outcome = running.outcome
+    try:
+        # An edit first, so that the watcher is known to run.
+        article.write_text(article.read_text() + "\nOne more line.\n")
+        assert wait_for(lambda: outcome.generation == 2, 30)
+        capsys.readouterr()
+        for name in TEMPORARY:
+            path = article.parent / name
+            path.parent.mkdir(exist_ok=True)
+            path.write_text("temporary")
+            path.write_text("temporary, saved again")
+        for name in TEMPORARY[::2]:
+            (article.parent / name).unlink()
+        time.sleep(2)  # the watcher's debounce is 0.4 s
+        assert outcome.generation == 2
+        assert capsys.readouterr().out == ""
+
+        # sed -i writes sedXXXXXX beside the article and renames it over the article.
+        subprocess.run(["sed", "-i", "s/One more line./Edited by sed./", str(article)], check=True)
+        assert wait_for(lambda: outcome.generation == 3, 30)
+        time.sleep(2)
+        assert outcome.generation == 3
+        log = capsys.readouterr().out.splitlines()
+        assert len(log) == 1 and log[0].startswith(f"Changed {ARTICLE}.md: Built "), log
+        assert "Edited by sed." in fetch(f"{running.url}/{ARTICLE}/")[1]
     finally:
         running.stop()
         watcher.join(timeout=10)

@@ -232,3 +232,70 @@ def test_an_article_without_tags_has_no_tag_line(good_site):
     assert run.code == 0, run.stderr
     footer = parse_html(good_site / "output" / "untagged" / "index.html").article.footer
     assert " ".join(footer.get_text().split()) == "Filed under Care."
+
+
+# (what the article holds, the end of the one error line)
+MISSPELT = [
+    (
+        {"body": "![A back]({static}/images/back-masage.jpg)\n"},
+        "the image {static}/images/back-masage.jpg points to a file that does not exist. "
+        "Did you mean {static}/images/back-massage.jpg?",
+    ),
+    (
+        {"body": "![A back]({static}/images/Back-Massage.JPG)\n"},
+        "Did you mean {static}/images/back-massage.jpg?",
+    ),
+    (
+        {"body": "![A back]({static}/imgs/back-massage.jpg)\n"},
+        "Did you mean {static}/images/back-massage.jpg?",
+    ),
+    (  # read from the article's folder, content/articles/: the file is one folder up
+        {"body": "![A back]({static}images/back-massage.jpg)\n"},
+        "Did you mean {static}/images/back-massage.jpg?",
+    ),
+    (
+        {"body": "![A back]({static}../images/back-masage.jpg)\n"},
+        "Did you mean {static}../images/back-massage.jpg?",
+    ),
+    (
+        {"body": "See [the good one]({filename}god.md#steps).\n"},
+        "the link {filename}god.md#steps points to a file that does not exist. "
+        "Did you mean {filename}good.md#steps?",
+    ),
+    (
+        {"body": "![A back]({static}/images/nothing-like-it.jpg)\n"},
+        "Check the file name: a path that starts with / is read from content/, so this one "
+        "names content/images/nothing-like-it.jpg.",
+    ),
+    (
+        {"body": "See [it]({filename}nothing-like-it.md).\n"},
+        "Check the file name: a path without / in front is read from this article's folder, "
+        "so this one names content/articles/nothing-like-it.md; start it with / to read it "
+        "from content/.",
+    ),
+    (
+        {"Image": "images/back-masage.jpg"},
+        "'Image: images/back-masage.jpg' names a file that does not exist. "
+        "Did you mean 'Image: images/back-massage.jpg'?",
+    ),
+    (
+        {"Image": "{static}/images/bak-massage.jpg"},
+        "Did you mean 'Image: {static}/images/back-massage.jpg'?",
+    ),
+]
+
+
+@pytest.mark.parametrize("fields, words", MISSPELT, ids=[w[-40:] for _, w in MISSPELT])
+def test_a_misspelt_file_name_gets_the_name_that_exists(good_site, fields, words):
+    from PIL import Image
+
+    (good_site / "content" / "images").mkdir()
+    Image.new("RGB", (40, 30), (180, 120, 90)).save(
+        good_site / "content" / "images" / "back-massage.jpg"
+    )
+    run = build_with(good_site, {"bad.md": article(Title="Misspelt", **fields)})
+    assert run.code == 1
+    errors = [e for e in run.stderr.splitlines() if e.startswith("error: ")]
+    # The message names folders as the build names files: here below the test's folder.
+    words = words.replace(" content/", f" {good_site}/content/")
+    assert len(errors) == 1 and errors[0].endswith(words), run.stderr

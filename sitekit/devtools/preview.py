@@ -18,11 +18,16 @@
 - After a failed build, every page is an error page in the site's style that
   lists each problem; the next good build brings the pages back.
 - Unknown paths get the site's own 404 page, with status 404.
+- Files the build never reads (the settings' IGNORE_FILES, as Pelican applies
+  them) and the temporary files of editors and tools (EDITOR_FILES) neither
+  start a rebuild nor appear in the log: `sed -i` and most editors write a
+  temporary file and rename it over the article, and only the article counts.
 """
 
 from __future__ import annotations
 
 import base64
+import fnmatch
 import hashlib
 import html
 import multiprocessing
@@ -53,6 +58,35 @@ PRELOAD = [
     "markdown",
     "jinja2",
 ]
+
+
+# Temporary files that editors and tools make beside the file they save, beyond what the
+# settings' IGNORE_FILES leave out (hidden files, `*~`, `#*#`): vim's swap files (hidden
+# already, unless its `directory` option puts them elsewhere) and the file it makes to
+# probe a folder (4913), `sed -i`'s temporary copy (`sed` and six random letters or
+# digits), and partial downloads.
+EDITOR_FILES = (
+    "*.swp",
+    "*.swx",
+    "4913",
+    "sed" + "[A-Za-z0-9]" * 6,
+    "*.tmp",
+    "*.part",
+    "*.crdownload",
+)
+
+
+def build_ignores() -> tuple[str, ...]:
+    """The patterns of IGNORE_FILES in the local settings, as the build reads them."""
+    try:
+        from sitekit.runner import LOCAL_SETTINGS, load_settings
+
+        settings, _ = load_settings(LOCAL_SETTINGS)
+        return tuple(settings["IGNORE_FILES"])
+    except Exception:  # the settings may be what is broken: Pelican's own default then
+        from pelican.settings import DEFAULT_CONFIG
+
+        return tuple(DEFAULT_CONFIG["IGNORE_FILES"])
 
 
 @dataclass(frozen=True)
@@ -275,6 +309,7 @@ class Preview:
         self.output = output
         self.quiet = quiet
         self.watched = [path for path in watched if path.exists()]
+        self.ignore_files = build_ignores() + EDITOR_FILES
         self.builder = Builder(["--output", str(output), *build_args])
         self.outcome = Outcome()
         handler = type("Handler", (PreviewHandler,), {"outcome": self.outcome})
@@ -293,13 +328,28 @@ class Preview:
         self.rebuild("Start")
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
+    def ignored(self, path: Path) -> bool:
+        """Whether a change to this file is no edit: the file, or a folder it is in below
+        a watched folder, matches IGNORE_FILES or EDITOR_FILES (as Pelican matches them)."""
+        for root in self.watched:
+            if path == root:
+                parts = [path.name]
+            elif path.is_relative_to(root):
+                parts = path.relative_to(root).parts
+            else:
+                continue
+            return "__pycache__" in parts or any(
+                fnmatch.fnmatch(part, pattern) for part in parts for pattern in self.ignore_files
+            )
+        return False
+
     def stamp(self) -> tuple[int, int]:
         """The newest modification time and the number of the watched files."""
         files = [
             p
             for path in self.watched
             for p in ([path] if path.is_file() else path.rglob("*"))
-            if "__pycache__" not in p.parts
+            if not self.ignored(p)
         ]
         return max((p.stat().st_mtime_ns for p in files if p.exists()), default=0), len(files)
 
@@ -345,6 +395,7 @@ class Preview:
                     path
                     for _, path in changes
                     if not any(Path(path).is_relative_to(folder) for folder in ignored)
+                    and not self.ignored(Path(path))
                 )
                 if names:
                     more = f" and {len(names) - 1} more" if len(names) > 1 else ""

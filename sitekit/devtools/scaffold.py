@@ -49,16 +49,39 @@ Status: draft
 """
 
 
-def _create(title: str, settings: dict, kind: str, today: date | None) -> Path:
+def _usable(slug: str) -> bool:
+    """A slug that names a file the build reads: Pelican skips a hidden file (IGNORE_FILES
+    has `.*`), and `content/articles/.md` is one."""
+    return not slug.startswith(".") and any(character.isalnum() for character in slug)
+
+
+def _create(
+    title: str, settings: dict, kind: str, today: date | None, slug: str | None = None
+) -> Path:
     """Write the new article or page from its template; refuse to overwrite a file."""
     title = " ".join(title.split())
+    flag = "" if kind == "ARTICLE" else "--page "
     if not title:
         example = "Stretches for the upper back" if kind == "ARTICLE" else "Editorial policy"
-        flag = "" if kind == "ARTICLE" else "--page "
         raise ValueError(
             f'give the {kind.lower()} a title, for example: invoke new {flag}"{example}"'
         )
-    slug = slugify(title, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
+    subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
+    if slug is not None:
+        given, slug = slug, slugify(slug, regex_subs=subs)
+        if not _usable(slug):
+            raise ValueError(
+                f"--slug {given!r} gives no file name: write it in letters, digits and hyphens, "
+                f'for example: invoke new {flag}"{title}" --slug stretches-for-the-back'
+            )
+    else:
+        slug = slugify(title, regex_subs=subs)
+        if not _usable(slug):
+            raise ValueError(
+                f"the title {title!r} has no letters or digits to name the file by: give the "
+                f'name with --slug, for example: invoke new {flag}"{title}" --slug '
+                "stretches-for-the-back"
+            )
     folder = Path(settings["PATH"]) / (settings.get(f"{kind}_PATHS") or [kind.lower() + "s"])[0]
     path = folder / f"{slug}.md"
     fields = {"title": title, "slug": slug, "todo": f"{PLACEHOLDER}:"}
@@ -79,11 +102,14 @@ def _create(title: str, settings: dict, kind: str, today: date | None) -> Path:
     return path
 
 
-def new_article(title: str, settings: dict, today: date | None = None) -> Path:
-    """Create content/articles/<slug>.md as a draft and return its path."""
-    return _create(title, settings, "ARTICLE", today)
+def new_article(
+    title: str, settings: dict, today: date | None = None, slug: str | None = None
+) -> Path:
+    """Create content/articles/<slug>.md as a draft and return its path; the slug is made
+    from the title unless given."""
+    return _create(title, settings, "ARTICLE", today, slug)
 
 
-def new_page(title: str, settings: dict) -> Path:
+def new_page(title: str, settings: dict, slug: str | None = None) -> Path:
     """Create content/pages/<slug>.md as a draft and return its path."""
-    return _create(title, settings, "PAGE", None)
+    return _create(title, settings, "PAGE", None, slug)

@@ -27,6 +27,7 @@ from PIL import Image, UnidentifiedImageError
 
 from sitekit.core.problems import Problem
 from sitekit.core.sources import Source, within
+from sitekit.core.suggest import did_you_mean
 from sitekit.images import imaging
 
 MARKDOWN_IMAGE = re.compile(
@@ -265,12 +266,16 @@ def field_image_problems(
     if path is not None and not within(path, root):
         return []  # containment.check refuses it; the file is not opened
     if path is None or not path.is_file():
+        # Written as the editor wrote it: with {static} or without, with / in front or not.
+        written = named.split("}", 1)[-1]
+        if instead := did_you_mean("/" + written.lstrip("/"), root, root):
+            instead = instead if written.startswith("/") else instead.lstrip("/")
+            advice = f"Did you mean 'Image: {named.removesuffix(written)}{instead}'?"
+        else:
+            advice = "Give the path below content/, for example 'Image: images/photo.jpg'."
         return [
             Problem(
-                source.shown,
-                line,
-                f"'Image: {named}' names a file that does not exist. Give the path below content/, "
-                "for example 'Image: images/photo.jpg'.",
+                source.shown, line, f"'Image: {named}' names a file that does not exist. {advice}"
             )
         ]
     if used is not None:

@@ -10,6 +10,7 @@ helps, the line, and says what to do. The runner's sources check
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from pelican.utils import slugify
 from sitekit.core.dates import date_problem, parse_iso
 from sitekit.core.problems import Problem
 from sitekit.core.sources import Source, within
+from sitekit.core.suggest import did_you_mean
 from sitekit.markdown import footnotes, sanitize
 from sitekit.markdown.sanitize import Refusal
 
@@ -263,20 +265,50 @@ def check_body(
         after = line - source.body_line if line is not None else after
         problems.append(Problem(source.shown, line, describe(refusal, f"in {_a(kind)}")))
     for offset, line in enumerate(source.body.split("\n")):
-        for kind, target in _INTERNAL_LINK.findall(line):
+        for found in _INTERNAL_LINK.finditer(line):
+            marker, target = found.groups()
             path = target.split("#", 1)[0].split("?", 1)[0]
             base = content_root if path.startswith("/") else source.path.parent
             file = base / path.lstrip("/")
             # A path outside content/ is refused by containment.check, not looked at here.
             if path and within(file, content_root) and not file.exists():
+                what = "image" if _IMAGE_BEFORE.search(line, 0, found.start()) else "link"
+                written = f"{{{marker}}}{target}"
+                if instead := did_you_mean(path, source.path.parent, content_root):
+                    advice = f"Did you mean {{{marker}}}{instead}{target[len(path) :]}?"
+                else:
+                    advice = _where_read(path, source, content_root, kind)
                 problems.append(
                     Problem(
                         source.shown,
                         source.body_line + offset,
-                        f"the link {{{kind}}}{target} points to a file that does not exist. Check the file name (it is relative to this article's folder).",
+                        f"the {what} {written} points to a file that does not exist. {advice}",
                     )
                 )
     return problems
+
+
+# What comes before an image's address: ![alt]( or ![alt](<
+_IMAGE_BEFORE = re.compile(r"!\[[^\]]*\]\(\s*<?$")
+
+
+def _where_read(path: str, source: Source, content_root: Path, kind: str) -> str:
+    """Where the checked path was looked for, in the form the editor wrote it."""
+    shown = Path(source.shown)
+    depth = (
+        len(source.path.relative_to(content_root).parts) if within(source.path, content_root) else 1
+    )
+    root = shown.parents[depth - 1].as_posix() if depth <= len(shown.parents) else "content"
+    if path.startswith("/"):
+        return (
+            f"Check the file name: a path that starts with / is read from {root}/, so this one "
+            f"names {root}/{path.lstrip('/')}."
+        )
+    named = os.path.normpath(shown.parent / path)
+    return (
+        f"Check the file name: a path without / in front is read from this {kind}'s folder, "
+        f"so this one names {named}; start it with / to read it from {root}/."
+    )
 
 
 def _a(kind: str) -> str:
