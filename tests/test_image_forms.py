@@ -146,8 +146,39 @@ ELSEWHERE = (
             + ELSEWHERE
             + "name it as 'Image: images/NAME'.",
         ),
+        (
+            "![A photo](/images/photos.jpg)",
+            "",
+            6,
+            "the image /images/photos.jpg points to a file that does not exist. "
+            "Did you mean /images/photo.jpg?",
+        ),
+        (
+            '<img alt="A photo" src="../images/Photo.JPG">',
+            "",
+            6,
+            "the image ../images/Photo.JPG points to a file that does not exist. "
+            "Did you mean ../images/photo.jpg?",
+        ),
+        (
+            "![A photo](images/photo.jpg)",
+            "",
+            6,
+            "the image images/photo.jpg points to a file that does not exist. "
+            "Did you mean /images/photo.jpg?",
+        ),
     ],
-    ids=["raw img without alt", "markdown", "raw html", "scheme-relative", "reference", "field"],
+    ids=[
+        "raw img without alt",
+        "markdown",
+        "raw html",
+        "scheme-relative",
+        "reference",
+        "field",
+        "misspelt site path",
+        "wrong case, relative",
+        "read from the wrong folder",
+    ],
 )
 def test_an_image_without_alt_or_on_another_site_is_refused_in_one_line(
     site, body, fields, line, message

@@ -244,13 +244,34 @@ def image_problems(
                 )
             problems.append(Problem(shown, number, f"the image {src} has no alt text. {advice}"))
         path = image_file(src, article, content_root)
-        if path is None or not within(path, content_root) or not path.is_file():
+        if path is None or not within(path, content_root):
+            continue
+        if not path.exists() and not STATIC.match(src):
+            # A {static} address is told by markdown.check with every other {static} link.
+            problems.append(Problem(shown, number, _missing(src, article, content_root)))
+            continue
+        if not path.is_file():
             continue
         if used is not None:
             used.add(os.path.realpath(path))
         if wrong := unreadable(path, max_megapixels):
             problems.append(Problem(shown, number, f"the image {src} {wrong}"))
     return problems
+
+
+def _missing(src: str, article: Path, content_root: Path) -> str:
+    """The line for a site path or relative path that names no file, with the nearest name."""
+    written = unquote(src.split("?", 1)[0].split("#", 1)[0])
+    if instead := did_you_mean(written, article.parent, content_root):
+        advice = f"Did you mean {instead}?"
+    elif written.startswith("/"):
+        advice = "Check the file name: a path that starts with / is read from content/."
+    else:
+        advice = (
+            "Check the file name: a path without / in front is read from this file's folder; "
+            "start it with / to read it from content/."
+        )
+    return f"the image {src} points to a file that does not exist. {advice}"
 
 
 def field_image_problems(
