@@ -94,6 +94,8 @@ MARKDOWN = {
             "anchorlink": True,
             "toc_depth": "2-3",
         },
+        # A table column's alignment as a class: the security policy blocks style attributes.
+        "sitekit.markdown.tables": {},
         # Last: the same HTML, faster (it guards the patterns the ones above registered).
         "sitekit.markdown.guards": {},
     },

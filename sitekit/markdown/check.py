@@ -121,6 +121,13 @@ def describe(refusal: Refusal, where: str) -> str:
             "starts with http:// or https://, mailto: for e-mail, or names a page of this site. "
             f"Correct the address, or remove the {what}."
         )
+    if refusal.element == "style" or any(name == "style" for name, _ in refusal.attributes):
+        what = "<style>" if refusal.element == "style" else f'style="…" on <{refusal.element}>'
+        return (
+            f"{what} is not allowed {where}: the site's security policy blocks styles written "
+            "in a text, so readers would not see them. Remove it: use Markdown, or ask for a "
+            "class in the theme."
+        )
     if refusal.element not in sanitize.ELEMENTS:
         return (
             f"{refusal.shown()} is not allowed {where}: the text may hold Markdown and a few plain "
