@@ -94,6 +94,8 @@ MARKDOWN = {
             "anchorlink": True,
             "toc_depth": "2-3",
         },
+        # One <h1> a page, the title: a text's "# Heading" becomes <h2>.
+        "sitekit.markdown.headings": {},
         # A table column's alignment as a class: the security policy blocks style attributes.
         "sitekit.markdown.tables": {},
         # Last: the same HTML, faster (it guards the patterns the ones above registered).
