@@ -156,11 +156,12 @@ def test_the_same_syntax_in_code_is_text_and_builds(good_site):
 
 
 def test_shortcodes_in_code_and_outside_are_told_apart(settings):
-    """The same tag in an indented block and in the text: only the text's is refused."""
-    text = FIELDS + "\n    {% img indented.png %}\n\n{% img /images/a.png %}\n"
+    """The same tag in a fenced block, an indented block and the text: only the text's is
+    refused, on its own line."""
+    text = FIELDS + "\n```\n{% img a.png %}\n```\n\n    {% img a.png %}\n\n{% img a.png %}\n"
     source = parse(Path("a.md"), text, "a.md")
     problems = check.check_body(source, Path("/nonexistent"), settings)
-    assert [(p.line, p.message.split(" is ")[0]) for p in problems] == [(8, "`{% img … %}`")]
+    assert [(p.line, p.message.split(" is ")[0]) for p in problems] == [(12, "`{% img … %}`")]
 
 
 UPDATE = FIELDS + "Update: 2026-12-01\n\nText.\n"
