@@ -212,7 +212,7 @@ def test_hash_headings_are_shifted_to_h2_with_one_note(good_site):
     ]
     notes = [line for line in run.stderr.splitlines() if line.startswith("note: ")]
     assert (
-        len(notes) == 1 and "brought.md: its '# ' headings were shown one level lower" in (notes[0])
+        len(notes) == 1 and "brought.md: its '# ' headings are shown one level lower" in (notes[0])
     ), run.stderr
     # Every build tells it, also when the article comes from Pelican's content cache.
     again = run_build("--content", good_site / "content", output=good_site / "output")

@@ -17,7 +17,7 @@ from typing import Any
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
-HEADINGS = [f"h{level}" for level in range(1, 7)]
+HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
 
 
 class ShiftHeadings(Treeprocessor):

@@ -57,9 +57,9 @@ logger = logging.getLogger(__name__)
 # The metadata of a text whose headings were moved a level down (sitekit.markdown.headings).
 SHIFTED = "shifted_headings"
 SHIFTED_NOTE = (
-    "its '# ' headings were shown one level lower, from '## ' on, since the page's title "
-    "is its one first-level heading. Write '## ' for a section and '### ' below it, and "
-    "this note goes away."
+    "its '# ' headings are shown one level lower ('#' as <h2>, '##' as <h3>...), since the "
+    "title is the page's one <h1>. Write '## ' for a section and '### ' below it, and this "
+    "note goes away."
 )
 
 # Below this many files a pool costs more than it saves.
