@@ -104,6 +104,10 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
+# Fields of your own in an article's fields (lower-case), never taken for a typo of Pelican's:
+# CUSTOM_FIELDS = ["update"] lets an article say "Update: 2026-12-01" (templates: article.update).
+CUSTOM_FIELDS: list[str] = []
+
 # The heading of the section footnotes become at the end of an article ("Sources" or "Notes").
 FOOTNOTES_HEADING = "Sources"
 
