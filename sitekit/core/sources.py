@@ -157,8 +157,8 @@ _TOML_KEY = re.compile(r"[A-Za-z_][\w-]*\s*=")
 
 
 def front_matter(lines: list[str]) -> str | None:
-    """ "YAML" or "TOML" when the text starts with that front matter: a `---` (or `+++`) line,
-    a field, and a closing line (`...` also closes YAML)."""
+    """The language of the front matter the text starts with (YAML or TOML), if it does: a
+    `---` (or `+++`) line, a field, and a closing line (`...` also closes YAML)."""
     language = FRONT_MATTER.get(lines[0].rstrip()) if lines else None
     if language is None or len(lines) < 3:
         return None
