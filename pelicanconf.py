@@ -94,11 +94,19 @@ MARKDOWN = {
             "anchorlink": True,
             "toc_depth": "2-3",
         },
+        # One <h1> a page, the title: a text's "# Heading" becomes <h2>.
+        "sitekit.markdown.headings": {},
+        # A table column's alignment as a class: the security policy blocks style attributes.
+        "sitekit.markdown.tables": {},
         # Last: the same HTML, faster (it guards the patterns the ones above registered).
         "sitekit.markdown.guards": {},
     },
     "output_format": "html5",
 }
+
+# Fields of your own in an article's fields (lower-case), never taken for a typo of Pelican's:
+# CUSTOM_FIELDS = ["update"] lets an article say "Update: 2026-12-01" (templates: article.update).
+CUSTOM_FIELDS: list[str] = []
 
 # The heading of the section footnotes become at the end of an article ("Sources" or "Notes").
 FOOTNOTES_HEADING = "Sources"

@@ -135,6 +135,9 @@ class Source:
     keys: dict[str, str]  # lowercased key -> the key as written
     body: str
     body_line: int
+    # "YAML" or "TOML" when the file starts with another generator's front matter (`---` or
+    # `+++` lines around the fields), which is not read as fields (sitekit.markdown.syntax).
+    front_matter: str | None = None
 
     def value(self, key: str) -> str:
         return self.fields.get(key, ("", 0))[0]
@@ -147,9 +150,31 @@ class Source:
         return self.value("status").lower() == "draft"
 
 
+# Another generator's fields (Hugo, Jekyll, Eleventy...), between two of these lines.
+FRONT_MATTER = {"---": "YAML", "+++": "TOML"}
+_YAML_KEY = re.compile(r"[A-Za-z_][\w-]*\s*:")
+_TOML_KEY = re.compile(r"[A-Za-z_][\w-]*\s*=")
+
+
+def front_matter(lines: list[str]) -> str | None:
+    """The language of the front matter the text starts with (YAML or TOML), if it does: a
+    `---` (or `+++`) line, a field, and a closing line (`...` also closes YAML)."""
+    language = FRONT_MATTER.get(lines[0].rstrip()) if lines else None
+    if language is None or len(lines) < 3:
+        return None
+    key = _YAML_KEY if language == "YAML" else _TOML_KEY
+    closing = {"---", "..."} if language == "YAML" else {"+++"}
+    for number, line in enumerate(lines[1:], start=1):
+        if line.rstrip() in closing:
+            return language if any(key.match(field) for field in lines[1:number]) else None
+    return None
+
+
 def parse(path: Path, text: str, shown: str) -> Source:
     """Split a Markdown file into its metadata fields and its body, as the meta extension does."""
     lines = text.split("\n")
+    if language := front_matter(lines):
+        return Source(path, shown, {}, {}, text, 1, language)
     fields: dict[str, tuple[str, int]] = {}
     keys: dict[str, str] = {}
     key = None

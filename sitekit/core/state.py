@@ -140,6 +140,9 @@ class BuildState:
     unpublished: dict[str, tuple[str, Path]] = field(default_factory=dict)
     # listings.schedule: articles dated in the future (source path below content/ -> date).
     scheduled: dict[str, datetime] = field(default_factory=dict)
+    # Notes for an editor that do not fail the build (source file as shown -> one line), such
+    # as markdown.reader's on headings moved a level down; the runner prints them.
+    notices: dict[str, str] = field(default_factory=dict)
     # people.plugin: everyone content/authors.toml describes, by name (sitekit.people.model).
     people: dict[str, Any] = field(default_factory=dict)
     # images.plugin: every image file to make (name below the output -> sitekit.images.imaging.Job).

@@ -23,7 +23,7 @@ from sitekit.core.dates import date_problem, parse_iso
 from sitekit.core.problems import Problem
 from sitekit.core.sources import Source, within
 from sitekit.core.suggest import did_you_mean
-from sitekit.markdown import footnotes, sanitize
+from sitekit.markdown import footnotes, sanitize, syntax
 from sitekit.markdown.sanitize import Refusal
 
 REQUIRED = ("title", "date", "category", "summary")
@@ -123,6 +123,13 @@ def describe(refusal: Refusal, where: str) -> str:
             "starts with http:// or https://, mailto: for e-mail, or names a page of this site. "
             f"Correct the address, or remove the {what}."
         )
+    if refusal.element == "style" or any(name == "style" for name, _ in refusal.attributes):
+        what = "<style>" if refusal.element == "style" else f'style="…" on <{refusal.element}>'
+        return (
+            f"{what} is not allowed {where}: the site's security policy blocks styles written "
+            "in a text, so readers would not see them. Remove it: use Markdown, or ask for a "
+            "class in the theme."
+        )
     if refusal.element not in sanitize.ELEMENTS:
         return (
             f"{refusal.shown()} is not allowed {where}: the text may hold Markdown and a few plain "
@@ -178,8 +185,28 @@ def _comparable(moment: datetime) -> datetime:
     return moment.replace(tzinfo=None)
 
 
-def check_fields(source: Source, kind: str = "article") -> list[Problem]:
-    """The fields of an article, or (kind="page") of a page."""
+def custom_fields(settings: dict[str, Any]) -> tuple[frozenset[str], list[Problem]]:
+    """The fields an editor declared as the site's own (CUSTOM_FIELDS), lower-cased, and a
+    problem if the setting is not a list of names."""
+    value = settings.get("CUSTOM_FIELDS") or []
+    if isinstance(value, list | tuple) and all(isinstance(n, str) and n.strip() for n in value):
+        return frozenset(name.strip().lower() for name in value), []
+    return frozenset(), [
+        Problem(
+            "CUSTOM_FIELDS in the settings",
+            None,
+            'must be a list of field names, e.g. CUSTOM_FIELDS = ["update"].',
+        )
+    ]
+
+
+def check_fields(
+    source: Source, kind: str = "article", custom: frozenset[str] = frozenset()
+) -> list[Problem]:
+    """The fields of an article, or (kind="page") of a page; `custom` are the fields the
+    settings declare (CUSTOM_FIELDS), which are never taken for typos."""
+    if found := syntax.front_matter_problem(source):
+        return [found]  # one line for the file, not one for each field it seems to lack
     problems = []
 
     def problem(line: int | None, message: str) -> None:
@@ -230,11 +257,17 @@ def check_fields(source: Source, kind: str = "article") -> list[Problem]:
         )
 
     for key, written in source.keys.items():
-        if key not in KNOWN and (guess := difflib.get_close_matches(key, KNOWN, n=1, cutoff=0.75)):
+        if key in custom or key in KNOWN:
+            continue
+        if guess := difflib.get_close_matches(key, KNOWN, n=1, cutoff=0.75):
             problem(
                 source.line_of(key),
-                f"unknown field '{written}:'. Did you mean '{guess[0].title()}:'?",
+                f"unknown field '{written}:'. Did you mean '{guess[0].title()}:'? If "
+                f"'{written}:' is a field of your own, declare it once in pelicanconf.py: "
+                f'CUSTOM_FIELDS = ["{key}"].',
             )
+    if found := syntax.aliases_problem(source):
+        problems.append(found)
 
     if not source.body.strip():
         problem(
@@ -264,6 +297,9 @@ def check_body(
         line = locate(source, refusal, after)
         after = line - source.body_line if line is not None else after
         problems.append(Problem(source.shown, line, describe(refusal, f"in {_a(kind)}")))
+    problems += syntax.foreign_syntax_problems(
+        source, lambda text: rendered(text, settings or {"MARKDOWN": {}})
+    )
     for offset, line in enumerate(source.body.split("\n")):
         for found in _INTERNAL_LINK.finditer(line):
             marker, target = found.groups()

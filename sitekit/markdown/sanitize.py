@@ -31,6 +31,8 @@ from functools import cache
 import html5lib
 import nh3
 
+from sitekit.markdown import tables
+
 HEADINGS = {f"h{level}" for level in range(1, 7)}
 # Python-Markdown with "extra", and our footnotes section (markdown.footnotes).
 MARKDOWN_ELEMENTS = {
@@ -80,10 +82,12 @@ CLASSES = {
     "a": {"toclink", "footnote-ref", "footnote-backref"},
     "section": {"footnotes"},
     "div": {"toc"},  # the table of contents (the reader's, or one a [TOC] line puts in the text)
+    # A table column's alignment (sitekit.markdown.tables): never a style attribute, which
+    # the production security policy blocks.
+    **{cell: set(tables.CLASSES) for cell in ("th", "td")},
 }
-# A table column's alignment, exactly as Python-Markdown writes it.
-ALIGNMENTS = {f"text-align: {side};" for side in ("left", "center", "right")}
-ATTRIBUTE_VALUES = {cell: {"style": ALIGNMENTS} for cell in ("th", "td")}
+# Attributes allowed with certain values only, by element: none at present.
+ATTRIBUTE_VALUES: dict[str, dict[str, set[str]]] = {}
 # Links and images lead to web pages, e-mail addresses, or (with no scheme) this site.
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 URL_ATTRIBUTES = frozenset({"href", "src"})

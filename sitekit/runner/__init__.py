@@ -31,7 +31,7 @@ from pelican import signals
 
 from sitekit.core import collector, forks, inputs, logs, state
 from sitekit.core.files import files_below
-from sitekit.core.problems import display_path, one_line
+from sitekit.core.problems import display_path, one_line, showable
 from sitekit.core.progress import Progress
 from sitekit.images import publish as images
 from sitekit.pages import render
@@ -70,6 +70,8 @@ class BuildResult:
     pages: int = 0
     # Source file -> the date a scheduled article will be published.
     scheduled: dict[str, datetime] = field(default_factory=dict)
+    # Source file -> a note for its editor that does not fail the build.
+    notices: dict[str, str] = field(default_factory=dict)
     rendered: int = 0
     reused: int = 0
     # The pages rendered (not reused), and the processes that read and rendered.
@@ -177,6 +179,7 @@ def build(
                 f"{content_root}/{path}": date
                 for path, date in sorted(build_state.scheduled.items())
             }
+            result.notices = dict(sorted(build_state.notices.items()))
             if result.ok:
                 staging.swap_into_place(folder, output)
                 render.remove_other_caches(build_state)
@@ -253,6 +256,8 @@ def report(result: BuildResult, timings: bool = False) -> int:
             file=sys.stderr,
         )
         return 1
+    for path, notice in result.notices.items():
+        print(f"note: {showable(f'{path}: {notice}')}", file=sys.stderr)
     reused = f" ({result.reused} unchanged files reused)" if result.reused else ""
     print(
         f"Built {result.pages} pages into {display_path(result.output)}/ "

@@ -30,6 +30,7 @@ from sitekit.markdown import sanitize
 from sitekit.markdown.check import (
     check_body,
     check_fields,
+    custom_fields,
     footer_page_problems,
     output_path,
     slug_of,
@@ -65,6 +66,8 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
     described, people_problems = people.load(people_path, people_shown)
     problems += people_problems
     page_slugs = set()
+    custom, custom_problems = custom_fields(settings)
+    problems += custom_problems
     sources = [(path, "article") for path in markdown_files(settings)]
     sources += [(path, "page") for path in markdown_files(settings, "PAGE")]
     for path, kind in sources:
@@ -73,9 +76,12 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
         if isinstance(source, Problem):
             problems.append(source)
             continue
+        if source.front_matter:  # another generator's fields: one line for the file
+            problems += check_fields(source, kind)
+            continue
         if kind == "page" and not source.draft:
             page_slugs.add(slug_of(source, settings))
-        problems += check_fields(source, kind) + check_body(source, root, settings, kind)
+        problems += check_fields(source, kind, custom) + check_body(source, root, settings, kind)
         problems += reference_problems(source, root, prefix, publishable)
         if described or not people_problems:  # a file that does not parse is reported alone
             problems += check_credits(source, described, people_shown)
