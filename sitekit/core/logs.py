@@ -2,6 +2,10 @@
 
 - Every warning or error logged during a build is collected; the runner turns
   them into problems, one line each (rich would wrap them and add tracebacks).
+  Each names the source Pelican was working on when it logged (many of Pelican's
+  own name none: `Unable to generate valid slug for Tag "["`), found on the
+  stack, since Pelican works out a slug or a page's links lazily, long after
+  reading the file; and shows the text as written, not HTML-escaped.
 - Pelican connects plugin receivers to process-wide blinker signals and never
   disconnects them, and its LimitFilter remembers every message it has shown.
   A second build in the same process (the tests run many) would run
@@ -11,22 +15,66 @@
 
 from __future__ import annotations
 
+import html
 import logging
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
 
-from sitekit.core.problems import one_line
+from sitekit.core.problems import display_path, one_line
+
+# A record relayed from a forked process (core.forks) was located there.
+RELAYED = "sitekit_relayed"
+# Where Pelican's code holds the content object it is working on.
+_CONTENT_NAMES = ("self", "article", "page", "content")
+
+
+def source_of(frame: FrameType | None) -> str | None:
+    """The source file the code running in `frame` (or its callers) works on: the innermost
+    Pelican content object (an article whose tag has no slug, a page whose text has a link
+    Pelican cannot replace), else the file Pelican's `Readers.read_file` is reading."""
+    from pelican.contents import Content
+
+    while frame is not None:
+        found = frame.f_locals
+        for name in _CONTENT_NAMES:
+            value = found.get(name)
+            if isinstance(value, Content) and getattr(value, "source_path", None):
+                return str(value.source_path)
+        code = frame.f_code
+        reading = code.co_name == "read_file" and f"{os.sep}pelican{os.sep}" in code.co_filename
+        if reading and isinstance(found.get("path"), str):
+            return os.path.join(found.get("base_path") or "", found["path"])
+        frame = frame.f_back
+    return None
+
+
+def located(message: str, source: str | None) -> str:
+    """One line for the terminal: the source file first, when known, and no HTML escape
+    (Pelican quotes a page's text as the Markdown made it: `&lt;` for `<`)."""
+    text = html.unescape(one_line(message))
+    if source is None:
+        return text
+    shown = display_path(Path(source))
+    return f"{shown}: {text.replace(source, shown)}"
 
 
 class _Collector(logging.Handler):
-    """Keeps every warning and error logged during a build."""
+    """Keeps every warning and error logged during a build, each naming the file at hand."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(one_line(record.getMessage()))
+        if getattr(record, RELAYED, False):
+            self.messages.append(record.getMessage())
+            return
+        # Logging calls handlers in the thread, and under the frames, that logged.
+        self.messages.append(located(record.getMessage(), source_of(sys._getframe(1))))
 
 
 @contextmanager
