@@ -190,3 +190,47 @@ def test_a_rebuild_after_moving_to_a_dated_pattern_leaves_no_old_page(tmp_path):
     cold = site.build(tmp_path / "cold" / "output")
     assert differences(snapshot(cold.output), snapshot(output)) == []
     shutil.rmtree(tmp_path / "cold")
+
+
+FIELDS = [
+    {"title": "Neck Tension", "date": "2026-03-05 09:30", "category": "Back Massage"},
+    {"title": "Schulter", "date": "2025-12-31", "category": "Technik", "lang": "de"},
+    {"title": "Ösophagus & Co", "date": "2024-01-02", "category": "A B", "author": "Ada Example"},
+    {"title": "Drafted", "date": "2026-01-01", "category": "X", "status": "draft", "slug": "d"},
+    {"title": "Shared", "date": "2026-01-01", "category": "X", "authors": "Bo Li, Ada Example"},
+]
+PATTERNS = [
+    "{slug}/index.html",
+    "blog/{date:%Y}/{date:%m}/{date:%d}/{slug}/index.html",
+    "{category}/{date:%Y-%m-%d}-{slug}.html",
+    "{lang}/{author}/{slug}.html",
+    "{path}.html",
+    "{title}/{date:%B %-d}/index.html",
+]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_the_check_works_out_each_address_as_pelicans_content_does(tmp_path, pattern):
+    from pelican.contents import Article
+    from pelican.readers import BaseReader
+    from pelican.settings import DEFAULT_CONFIG, configure_settings
+
+    from sitekit.core import addresses
+
+    settings = configure_settings(
+        {
+            **DEFAULT_CONFIG,
+            "PATH": str(tmp_path),
+            "TIMEZONE": "Europe/Berlin",
+            "ARTICLE_SAVE_AS": pattern,
+            "DRAFT_SAVE_AS": "drafts/" + pattern,
+        }
+    )
+    addresses.follow_site_language(settings, set())
+    reader = BaseReader(settings)
+    for fields in FIELDS:
+        metadata = {name: reader.process_metadata(name, value) for name, value in fields.items()}
+        source = tmp_path / "articles" / f"{fields['title'][:4]}.md"
+        pelican = Article("", metadata, settings, str(source))
+        ours = addresses.address(fields, f"articles/{source.name}", settings)
+        assert ours == pelican.save_as, fields
