@@ -131,9 +131,13 @@ Summary: 一篇中文文章。
 def test_an_article_in_another_language_keeps_its_address_and_says_its_language(tmp_path):
     site = make_site(tmp_path / "site", production=True)
     (site.articles / "zh.md").write_text(ZH, "utf-8")
+    (site.content / "pages" / "guanyu.md").write_text(
+        "Title: 关于\nSlug: guanyu\nLang: zh\nSummary: 关于本站。\n\n本站。\n", "utf-8"
+    )
     output = site.root / "output"
     run = site.build(output)
     assert run.code == 0, run.stderr
+    assert parse_html(output / "guanyu" / "index.html").html["lang"] == "zh"
     page = output / "sou-suo-yi-lai-zheng" / "index.html"
     assert page.is_file()
     assert not list(output.glob("*-zh.html"))
