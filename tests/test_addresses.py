@@ -238,3 +238,17 @@ def test_the_check_works_out_each_address_as_pelicans_content_does(tmp_path, pat
         pelican = Article("", metadata, settings, str(source))
         ours = addresses.address(fields, f"articles/{source.name}", settings)
         assert ours == pelican.save_as, fields
+
+
+def test_a_translation_with_the_same_slug_is_refused_as_the_same_address(tmp_path):
+    """Pelican would take it as a translation; at the site's own address pattern the two
+    would be one file, so the build asks for a Slug of its own."""
+    site = make_site(tmp_path / "site", production=False)
+    (site.articles / "zh.md").write_text(
+        ZH.replace("Lang: zh", "Lang: zh\nSlug: back-massage-therapy"), "utf-8"
+    )
+    run = site.build(site.root / "output")
+    assert run.code == 1
+    (line,) = problems(run)
+    assert "back-massage-therapy/index.html. Give each a different Slug." in line, line
+    assert "zh.md" in line
