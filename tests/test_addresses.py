@@ -252,3 +252,19 @@ def test_a_translation_with_the_same_slug_is_refused_as_the_same_address(tmp_pat
     (line,) = problems(run)
     assert "back-massage-therapy/index.html. Give each a different Slug." in line, line
     assert "zh.md" in line
+
+
+def test_translations_at_a_lang_pattern_build_and_are_both_searched(tmp_path):
+    site = make_site(tmp_path / "site", production=True)
+    append(
+        site.settings,
+        'ARTICLE_LANG_URL = "{lang}/{slug}/"\nARTICLE_LANG_SAVE_AS = "{lang}/{slug}/index.html"',
+    )
+    translation = ZH.replace("Lang: zh", "Lang: zh\nSlug: back-massage-therapy")
+    (site.articles / "zh.md").write_text(translation, "utf-8")
+    output = site.root / "output"
+    run = site.build(output)
+    assert run.code == 0, run.stderr
+    assert parse_html(output / "zh/back-massage-therapy/index.html").html["lang"] == "zh"
+    indexed = entries(output / "pagefind")
+    assert {"back-massage-therapy/index.html", "zh/back-massage-therapy/index.html"} <= set(indexed)
