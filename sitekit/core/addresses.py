@@ -17,6 +17,7 @@ Nothing here logs: a slug Pelican cannot make is Pelican's warning to give, once
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import string
 from collections.abc import Iterator, Mapping
@@ -25,6 +26,8 @@ from typing import Any
 
 from pelican import readers
 from pelican.utils import path_to_url, set_date_tzinfo, slugify
+
+from sitekit.core.dates import parse_iso
 
 # The settings Pelican reads for a language other than DEFAULT_LANG, and the setting of
 # the site's language each one follows unless the settings file sets it.
@@ -75,11 +78,20 @@ def wrapper_slug(kind: str, name: str, settings: Mapping[str, Any]) -> str:
 def date(value: str, settings: Mapping[str, Any]) -> datetime.datetime | None:
     """The Date field as the reader makes it (dateutil), in TIMEZONE; None if unreadable
     (the check of the fields says what is wrong with it)."""
-    try:
-        parsed = readers.METADATA_PROCESSORS["date"](value, settings)
-    except (ValueError, OverflowError):
-        return None
-    return set_date_tzinfo(parsed, settings.get("TIMEZONE", "UTC"))
+    return _date(value, settings.get("TIMEZONE", "UTC"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _date(value: str, timezone: str) -> datetime.datetime | None:
+    # The ISO form, which the check requires, reads the same in the standard library
+    # and ten times faster than in dateutil.
+    parsed = parse_iso(value)
+    if parsed is None:
+        try:
+            parsed = readers.METADATA_PROCESSORS["date"](value, None)
+        except (ValueError, OverflowError):
+            return None
+    return set_date_tzinfo(parsed, timezone)
 
 
 class _Fields(Mapping[str, Any]):
