@@ -268,3 +268,16 @@ def test_translations_at_a_lang_pattern_build_and_are_both_searched(tmp_path):
     assert parse_html(output / "zh/back-massage-therapy/index.html").html["lang"] == "zh"
     indexed = entries(output / "pagefind")
     assert {"back-massage-therapy/index.html", "zh/back-massage-therapy/index.html"} <= set(indexed)
+
+
+def test_a_pattern_python_cannot_format_is_one_line_a_source(tmp_path):
+    site = make_site(tmp_path / "site", production=False)
+    append(site.settings, 'ARTICLE_URL = "{slug:%Y}/"\nARTICLE_SAVE_AS = "{slug:%Y}/index.html"')
+    run = site.build(site.root / "output")
+    assert run.code == 1
+    lines = problems(run)
+    assert len(lines) == 2, run.stderr
+    assert all(
+        ".md: ARTICLE_SAVE_AS in the settings cannot give this article an address (" in line
+        for line in lines
+    ), lines

@@ -169,7 +169,7 @@ def address(
     are `fields` (lowercased names -> values as written) and whose path below PATH is
     `path`. None when the pattern needs a value the source does not give (a Date that
     cannot be read: the fields' check reports that); MissingField when it names a field the
-    source does not have."""
+    source does not have, BadPattern when Python cannot format it."""
     if override := fields.get(key):
         return override
     pattern = str(settings[setting_name(fields, settings, kind, key)])
@@ -179,6 +179,8 @@ def address(
         if error.args[0] in ("date", "modified"):
             return None
         raise MissingField(setting_name(fields, settings, kind, key), error.args[0]) from None
+    except (ValueError, IndexError, AttributeError, TypeError) as error:
+        raise BadPattern(setting_name(fields, settings, kind, key), str(error)) from None
 
 
 class MissingField(Exception):
@@ -187,3 +189,11 @@ class MissingField(Exception):
     def __init__(self, setting: str, field: str) -> None:
         super().__init__(setting, field)
         self.setting, self.field = setting, field
+
+
+class BadPattern(Exception):
+    """An address pattern Python cannot format: `{slug:%Y}`, `{0}`, `{date.x}`..."""
+
+    def __init__(self, setting: str, reason: str) -> None:
+        super().__init__(setting, reason)
+        self.setting, self.reason = setting, reason

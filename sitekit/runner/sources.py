@@ -105,6 +105,17 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
                 )
             )
             target = None
+        except addresses.BadPattern as bad:
+            problems.append(
+                Problem(
+                    shown,
+                    None,
+                    f"{bad.setting} in the settings cannot give this {kind} an address "
+                    f"({bad.reason}). Write each placeholder as {{slug}}, {{date:%Y}}, "
+                    "{category}, {author}, {lang} or {field}, the name of a field.",
+                )
+            )
+            target = None
         if target:
             written_to[target].append(shown)
     problems += footer_page_problems(settings, page_slugs)
