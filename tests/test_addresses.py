@@ -281,3 +281,15 @@ def test_a_pattern_python_cannot_format_is_one_line_a_source(tmp_path):
         ".md: ARTICLE_SAVE_AS in the settings cannot give this article an address (" in line
         for line in lines
     ), lines
+
+
+def test_an_error_that_stops_pelican_names_the_source_it_was_working_on(tmp_path):
+    site = make_site(tmp_path / "site", production=False)
+    add_field(site.article(), "Template: fancy")
+    run = site.build(site.root / "output")
+    assert run.code == 1
+    (line,) = problems(run)
+    assert re.match(
+        r"error: \S*content/articles/back-massage-therapy\.md: the build stopped: ", line
+    )
+    assert "fancy" in line

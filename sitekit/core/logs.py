@@ -36,19 +36,36 @@ def source_of(frame: FrameType | None) -> str | None:
     """The source file the code running in `frame` (or its callers) works on: the innermost
     Pelican content object (an article whose tag has no slug, a page whose text has a link
     Pelican cannot replace), else the file Pelican's `Readers.read_file` is reading."""
+    while frame is not None:
+        if found := _source_in(frame):
+            return found
+        frame = frame.f_back
+    return None
+
+
+def source_of_error(error: BaseException) -> str | None:
+    """The same for an exception, from the frames it went through, innermost first (a
+    missing template named by an article's Template: field)."""
+    frames = []
+    trace = error.__traceback__
+    while trace is not None:
+        frames.append(trace.tb_frame)
+        trace = trace.tb_next
+    return next(filter(None, map(_source_in, reversed(frames))), None)
+
+
+def _source_in(frame: FrameType) -> str | None:
     from pelican.contents import Content
 
-    while frame is not None:
-        found = frame.f_locals
-        for name in _CONTENT_NAMES:
-            value = found.get(name)
-            if isinstance(value, Content) and getattr(value, "source_path", None):
-                return str(value.source_path)
-        code = frame.f_code
-        reading = code.co_name == "read_file" and f"{os.sep}pelican{os.sep}" in code.co_filename
-        if reading and isinstance(found.get("path"), str):
-            return os.path.join(found.get("base_path") or "", found["path"])
-        frame = frame.f_back
+    found = frame.f_locals
+    for name in _CONTENT_NAMES:
+        value = found.get(name)
+        if isinstance(value, Content) and getattr(value, "source_path", None):
+            return str(value.source_path)
+    code = frame.f_code
+    reading = code.co_name == "read_file" and f"{os.sep}pelican{os.sep}" in code.co_filename
+    if reading and isinstance(found.get("path"), str):
+        return os.path.join(found.get("base_path") or "", found["path"])
     return None
 
 
