@@ -19,10 +19,11 @@ import html
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from sitekit.core.problems import display_path, one_line
 
@@ -79,6 +80,51 @@ def located(message: str, source: str | None) -> str:
     return f"{shown}: {text.replace(source, shown)}"
 
 
+class _Relayed(str):
+    """The format of a message relayed from a forked process: located there already."""
+
+
+RELAYED_FORMAT = _Relayed("%s")
+# The record's attribute for the source file it was logged about (None: no file at hand).
+SOURCE = "sitekit_source"
+
+
+def _locating(previous: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+    """A log record factory that names, in each warning's message, the source at hand.
+
+    Done as the record is made, before any filter: Pelican's LimitFilter shows a message
+    once a build, and "Unable to generate valid slug for Tag" is the same for every
+    file with that tag; named by file, each one is shown."""
+
+    def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        if (
+            record.levelno >= logging.WARNING
+            and not hasattr(record, SOURCE)
+            and not isinstance(record.msg, _Relayed)
+        ):
+            source = source_of(sys._getframe(1))
+            setattr(record, SOURCE, source)
+            if source is not None and isinstance(record.msg, str):
+                shown = display_path(Path(source))
+                record.msg = _Located(record.msg)
+                record.msg.prefix = f"{shown.replace('%', '%%') if record.args else shown}: "
+        return record
+
+    return make
+
+
+class _Located(str):
+    """A message that equals what was logged (LOG_FILTER matches it as written), and
+    reads with the source's name first (Pelican's LimitFilter tells messages apart by that
+    reading)."""
+
+    prefix = ""
+
+    def __str__(self) -> str:
+        return self.prefix + str.__str__(self)
+
+
 class _Collector(logging.Handler):
     """Keeps every warning and error logged during a build, each naming the file at hand."""
 
@@ -89,9 +135,16 @@ class _Collector(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if getattr(record, RELAYED, False):
             self.messages.append(record.getMessage())
-            return
-        # Logging calls handlers in the thread, and under the frames, that logged.
-        self.messages.append(located(record.getMessage(), source_of(sys._getframe(1))))
+        elif hasattr(record, SOURCE):
+            text = html.unescape(one_line(record.getMessage()))
+            if source := getattr(record, SOURCE):
+                shown = display_path(Path(source))
+                text = text.replace(source, shown)
+                if not isinstance(record.msg, _Located):
+                    text = f"{shown}: {text}"
+            self.messages.append(text)
+        else:  # made before the factory was in place
+            self.messages.append(located(record.getMessage(), source_of(sys._getframe(1))))
 
 
 @contextmanager
@@ -103,9 +156,12 @@ def collected_warnings() -> Iterator[list[str]]:
     root = logging.getLogger()
     root.addHandler(collector)
     was_quiet, console.quiet = console.quiet, True
+    factory = logging.getLogRecordFactory()
+    logging.setLogRecordFactory(_locating(factory))
     try:
         yield collector.messages
     finally:
+        logging.setLogRecordFactory(factory)
         console.quiet = was_quiet
         root.removeHandler(collector)
 
