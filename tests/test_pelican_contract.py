@@ -24,6 +24,8 @@ sitekit relies on, and fails naming the API and the feature that needs it:
   `content` and `summary` to show.
 - Assigning `content.__class__` to a subclass with the same name: fixed URLs. Each
   article and page becomes an instance of a subclass that keeps `url` and `save_as`.
+- `Readers.read_file`'s locals `base_path` and `path`: a warning logged while Pelican
+  reads names that file (sitekit.core.logs, which looks for them on the stack).
 
 The tests import only Pelican, blinker, Jinja and the standard library, not sitekit.
 """
@@ -399,3 +401,37 @@ def test_content_class_can_become_a_subclass_of_the_same_name():
         assert [(c.url, c.save_as) for c in contents] == expected, api
     assert expected[0] == ("a-title/", "a-title/index.html"), api
     assert expected[4] == ("pages/a-title.html", "pages/a-title.html"), api
+
+
+# Every problem names a file: the file Readers.read_file is reading, found on the stack.
+
+WHERE = "sitekit's logs naming the file Pelican was reading"
+
+
+def test_read_file_holds_the_file_it_reads_in_base_path_and_path(tmp_path):
+    api = pelican_api("Readers.read_file's locals base_path and path", WHERE)
+    import sys
+
+    (tmp_path / "a.md").write_text("Title: A\n\nText.\n", "utf-8")
+    seen = []
+
+    class Reader:
+        enabled = True
+        file_extensions = ("md",)
+
+        def read(self, source_path):
+            frame = sys._getframe(1)
+            while frame is not None and frame.f_code.co_name != "read_file":
+                frame = frame.f_back
+            found = frame.f_locals if frame else {}
+            seen.append(os.path.join(found.get("base_path") or "", found.get("path") or ""))
+            return "<p>Text.</p>", {"title": "A"}
+
+        def process_metadata(self, name, value):
+            return value
+
+    readers = Readers(settings(tmp_path, PATH=str(tmp_path)))
+    readers.readers["md"] = Reader()
+    readers.read_file(base_path=str(tmp_path), path="a.md", content_class=Page)
+    assert seen == [str(tmp_path / "a.md")], api
+    assert f"{os.sep}pelican{os.sep}" in Readers.read_file.__code__.co_filename, api

@@ -59,7 +59,7 @@ class Forked:
             return False, RuntimeError("a forked build process stopped without a result")
         outcome, value, warnings = pickle.loads(data)
         for message in warnings:
-            logger.warning("%s", message)
+            logger.warning(logs.RELAYED_FORMAT, message, extra={logs.RELAYED: True})
         return outcome == "ok", value
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import markdown
-from pelican.utils import slugify
 
+from sitekit.core import addresses
 from sitekit.core.dates import date_problem, parse_iso
 from sitekit.core.problems import Problem
 from sitekit.core.sources import Source, within
@@ -352,21 +352,20 @@ def _a(kind: str) -> str:
 
 
 def slug_of(source: Source, settings: dict) -> str:
-    return source.value("slug") or slugify(
-        source.value("title"), regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
-    )
+    """The slug Pelican gives the source (sitekit.core.addresses)."""
+    return addresses.slug(_values(source), source.path, settings)
 
 
-def output_path(source: Source, settings: dict, kind: str = "article") -> str:
-    draft = source.draft
-    names = {
-        ("article", False): "ARTICLE_SAVE_AS",
-        ("article", True): "DRAFT_SAVE_AS",
-        ("page", False): "PAGE_SAVE_AS",
-        ("page", True): "DRAFT_PAGE_SAVE_AS",
-    }
-    pattern = settings[names[kind, draft]]
-    return source.value("save_as") or pattern.format(slug=slug_of(source, settings))
+def output_path(source: Source, settings: dict, kind: str = "article") -> str | None:
+    """Where Pelican will write the source, with every placeholder of its address pattern
+    worked out as Pelican does (sitekit.core.addresses); None when a Date it needs cannot
+    be read. Raises addresses.MissingField for a placeholder the source has no field for."""
+    relative = source.path.relative_to(settings["PATH"]).as_posix()
+    return addresses.address(_values(source), relative, settings, kind)
+
+
+def _values(source: Source) -> dict[str, str]:
+    return {key: value for key, (value, _line) in source.fields.items()}
 
 
 def footer_page_problems(settings: dict, page_slugs: set[str]) -> list[Problem]:

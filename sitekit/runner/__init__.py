@@ -164,7 +164,9 @@ def build(
                 if not messages and not sources.problems():
                     messages += [str(p) for p in publish.run(folder, settings, build_state)]
             except Exception as error:
-                messages.append(one_line(describe_exception(error)))
+                # Named by the source Pelican was working on, if any (a missing template).
+                where = logs.source_of_error(error)
+                messages.append(logs.located(describe_exception(error), where))
             # An editor's mistake is told as the sources check words it, not as what it made Pelican do.
             result.problems = sources.problems() or list(messages)
             result.pages = sum(name.endswith(".html") for name in files_below(folder))

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from sitekit.core import addresses
 from sitekit.core.state import Options, OptionsError
 from sitekit.runner.known_settings import unknown_settings, where_set
 
@@ -81,6 +82,8 @@ def load_settings(
         raise SettingsError(f"{settings_file.name}: {error}") from None
     if unknown := unknown_settings(defined, settings, settings_file):
         raise SettingsError("\n".join(unknown))
+    # An article in another language keeps the address pattern of the others.
+    addresses.follow_site_language(settings, defined)
     if settings.get("RELATIVE_URLS"):
         # The theme's macros read SITEURL as a Jinja global (templating.helpers),
         # which is one address for every page, not one relative to each.

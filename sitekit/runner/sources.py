@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sitekit.containment.check import reference_problems, tree_problems
+from sitekit.core import addresses
 from sitekit.core.problems import Problem, display_path
 from sitekit.core.sources import (
     Source,
@@ -99,7 +100,31 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
             problems += field_image_problems(
                 source, named, root, options.image_max_megapixels, used_images
             )
-        if source.value("title") and (target := output_path(source, settings, kind)):
+        try:
+            target = output_path(source, settings, kind) if source.value("title") else None
+        except addresses.MissingField as missing:
+            problems.append(
+                Problem(
+                    shown,
+                    None,
+                    f"{missing.setting} in the settings names {{{missing.field}}}, but this "
+                    f"{kind} has no '{missing.field.title()}:' field. Add the field, or take "
+                    f"{{{missing.field}}} out of {missing.setting}.",
+                )
+            )
+            target = None
+        except addresses.BadPattern as bad:
+            problems.append(
+                Problem(
+                    shown,
+                    None,
+                    f"{bad.setting} in the settings cannot give this {kind} an address "
+                    f"({bad.reason}). Write each placeholder as {{slug}}, {{date:%Y}}, "
+                    "{category}, {author}, {lang} or {field}, the name of a field.",
+                )
+            )
+            target = None
+        if target:
             written_to[target].append(shown)
     problems += footer_page_problems(settings, page_slugs)
     files = [Path(e.path) for e in content_entries(root, settings) if e.kind == "file"]

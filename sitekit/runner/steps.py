@@ -62,7 +62,8 @@ def run(output: Path, settings: dict[str, Any], build: BuildState) -> list[Probl
         fingerprints.rename(output, settings, build.assets)
     # Pagefind reads the articles while the next steps run; none of them writes an article.
     with timed(build, "search"):
-        finish_search = search.start(output, settings["ARTICLE_SAVE_AS"], build)
+        articles = [settings["ARTICLE_SAVE_AS"], settings.get("ARTICLE_LANG_SAVE_AS", "")]
+        finish_search = search.start(output, articles, build)
     try:
         problems = _beside_search(output, settings, build)
     finally:

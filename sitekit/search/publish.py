@@ -73,14 +73,19 @@ ENTRIES = "search-entries.json"
 DELTA_SHARE = 0.1
 
 
-def article_glob(article_save_as: str) -> str:
-    """Where articles are written, as a glob: {slug}/index.html is */index.html."""
-    return re.sub(r"\{[^}]*\}", "*", article_save_as)
+def article_glob(*article_save_as: str) -> str:
+    """Where articles are written, as a glob: {slug}/index.html is */index.html, and
+    blog/{date:%Y}/{slug}/index.html is blog/*/*/index.html. Several patterns (the
+    site's language's and another's, ARTICLE_LANG_SAVE_AS) are alternatives: {a,b}."""
+    globs = [re.sub(r"\{[^}]*\}", "*", pattern) for pattern in article_save_as if pattern]
+    globs = list(dict.fromkeys(globs))
+    return globs[0] if len(globs) == 1 else "{" + ",".join(globs) + "}"
 
 
 def indexed_pages(page_digests: dict[str, str], glob: str) -> dict[str, str]:
     """The written pages Pagefind reads (`glob`, where * stays within a folder) -> their sha256."""
-    pattern = re.compile(re.escape(glob).replace(r"\*", "[^/]*"))
+    alternatives = glob[1:-1].split(",") if glob.startswith("{") and glob.endswith("}") else [glob]
+    pattern = re.compile("|".join(re.escape(one).replace(r"\*", "[^/]*") for one in alternatives))
     return {name: digest for name, digest in page_digests.items() if pattern.fullmatch(name)}
 
 
@@ -128,11 +133,11 @@ def _text_of(page: Path, digest: str, rendered: dict[str, str]) -> str:
     return indexed_text(page.read_bytes())
 
 
-def start(output: Path, article_save_as: str, build: BuildState) -> Finish:
-    """Start indexing the articles written to `output`: reuse the base, add a delta, or
-    make it anew. Pagefind runs beside the steps that follow; the returned function
-    waits for it and puts its index in place."""
-    glob = article_glob(article_save_as)
+def start(output: Path, article_save_as: list[str], build: BuildState) -> Finish:
+    """Start indexing the articles written to `output` (by the patterns `article_save_as`):
+    reuse the base, add a delta, or make it anew. Pagefind runs beside the steps that
+    follow; the returned function waits for it and puts its index in place."""
+    glob = article_glob(*article_save_as)
     base = _base(build) or {}
     rendered = build.page_reads.get(READER, {})
     # Page -> [sha256 of its bytes, of its indexed text]; the text is read again only
