@@ -85,6 +85,9 @@ SUMMARY_VECTORS = [
     ("summary javascript link", "[x](javascript:alert(1))"),
     ("summary img onerror", "<img src=x onerror=alert(1)>"),
     ("summary svg onload", "<svg/onload=alert(1)>"),
+    # A field's further lines (indented): the reader converts them as lines, not as one.
+    ("summary attribute list", 'A summary.\n    {: onclick="alert(1)" }'),
+    ("summary reference link", "[A summary][r].\n    [r]: javascript:alert(1)"),
 ]
 
 

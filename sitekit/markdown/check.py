@@ -288,7 +288,7 @@ def check_body(
     `settings` give the Markdown settings the reader converts with (Pelican's defaults
     without them)."""
     problems = []
-    for refusal in refused_html(source.value("summary"), settings, notes=False):
+    for refusal in refused_html(source.markdown("summary"), settings, notes=False):
         problems.append(
             Problem(source.shown, source.line_of("summary"), describe(refusal, "in the Summary"))
         )
