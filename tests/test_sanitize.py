@@ -148,6 +148,20 @@ def test_the_check_refuses_each_vector_in_one_line_naming_file_and_line(refused,
     assert "is not allowed in " in errors[0] and errors[0].endswith(".")
 
 
+def test_a_carriage_return_ends_a_line_for_the_check_as_for_the_reader(tmp_path):
+    """Pelican reads a lone carriage return as a line's end (Python's universal newlines):
+    after `Tags: a\\r\\r` the text starts, and the check reads it there too."""
+    articles = tmp_path / "content" / "articles"
+    articles.mkdir(parents=True)
+    text = article(title="CR").replace(
+        "Summary: A summary.\n", "Summary: A summary.\nTags: a\r\r<svg/onload=alert(1)>\n"
+    )
+    (articles / "cr.md").write_bytes(text.encode())
+    run = run_build("--content", tmp_path / "content", output=tmp_path / "output")
+    assert run.code == 1, run.stderr
+    assert "cr.md:7: <svg onload=…> is not allowed in an article" in run.stderr
+
+
 def test_every_problem_is_a_vector(refused):
     errors = [e for e in refused.stderr.splitlines() if e.startswith("error: ")]
     assert len(errors) == len(every_vector()), refused.stderr

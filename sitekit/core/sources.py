@@ -179,7 +179,11 @@ def front_matter(lines: list[str]) -> str | None:
 
 
 def parse(path: Path, text: str, shown: str) -> Source:
-    """Split a Markdown file into its metadata fields and its body, as the meta extension does."""
+    """Split a Markdown file into its metadata fields and its body, as the meta extension does.
+
+    Its lines end as Pelican reads them (Python's universal newlines): a lone carriage
+    return ends one too, so no field's line can hide the start of the text."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text_lines = text.split("\n")
     if language := front_matter(text_lines):
         return Source(path, shown, {}, {}, text, 1, language)
