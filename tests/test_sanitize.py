@@ -162,6 +162,33 @@ def test_a_carriage_return_ends_a_line_for_the_check_as_for_the_reader(tmp_path)
     assert "cr.md:7: <svg onload=…> is not allowed in an article" in run.stderr
 
 
+BREAKOUT = 'a/"onmouseover="alert(1)"x="'
+
+
+@pytest.mark.parametrize(
+    "fields, lines",
+    [
+        (f"Slug: {BREAKOUT}\n", [5]),
+        (f"URL: {BREAKOUT}/\nSave_as: {BREAKOUT}/index.html\n", [5, 6]),
+    ],
+    ids=["slug", "url and save_as"],
+)
+def test_an_address_field_cannot_close_the_attribute_of_a_link_to_it(tmp_path, fields, lines):
+    """Pelican writes the address of the article a `{filename}` link names into the
+    sanitized text as it is: a quote in a Slug or URL would end the href there and add
+    a handler. The link check reads the href up to that quote, /a/, which is published."""
+    articles = tmp_path / "content" / "articles"
+    articles.mkdir(parents=True)
+    (articles / "a.md").write_text(article("[the other]({filename}b.md)", title="A"), "utf-8")
+    b = article(title="B").replace("Summary: A summary.\n", "Summary: A summary.\n" + fields)
+    (articles / "b.md").write_text(b, "utf-8")
+    run = run_build("--content", tmp_path / "content", output=tmp_path / "output")
+    assert run.code == 1, run.stderr
+    errors = [e for e in run.stderr.splitlines() if e.startswith("error: ")]
+    assert [e.split("/b.md:", 1)[1].split(":")[0] for e in errors] == [str(n) for n in lines]
+    assert all("may hold only letters" in e for e in errors), errors
+
+
 def test_every_problem_is_a_vector(refused):
     errors = [e for e in refused.stderr.splitlines() if e.startswith("error: ")]
     assert len(errors) == len(every_vector()), refused.stderr

@@ -49,6 +49,12 @@ KNOWN = (
     "last-reviewed",
 )
 SUMMARY_LIMIT = 160
+# Fields that give a page's address or file. Pelican writes the address of the page a
+# `{filename}` link names into the sanitized text as it is, so a quote there would end
+# the link's href and start an attribute (`Slug: a/"onmouseover="...`): words of letters,
+# digits, `.`, `_`, `~` and `-`, between single slashes, with no scheme or host.
+ADDRESS_FIELDS = ("slug", "url", "save_as")
+_ADDRESS = re.compile(r"[\w.~-]+(?:/[\w.~-]+)*/?")
 PLACEHOLDER = "TODO"
 # Only text with `<` (raw HTML, autolinks) or `{` (attribute lists: `{: onclick=...}`)
 # can make an element or attribute off the allowlist (sitekit.markdown.sanitize): the
@@ -255,6 +261,16 @@ def check_fields(
             f"'{source.keys['date']}: {source.value('date')}'. Modified is when the article last "
             "changed, so it cannot come before the date it was published: correct one of them.",
         )
+
+    for key in ADDRESS_FIELDS:
+        if (value := source.value(key)) and not _ADDRESS.fullmatch(value):
+            problem(
+                source.line_of(key),
+                f"'{source.keys[key]}: {_shorten(value)}' may hold only letters, digits, dashes, "
+                "dots and underscores, with single slashes between words: it becomes the "
+                "page's address. Remove quotes, spaces and other signs (such as "
+                "'Slug: neck-tension').",
+            )
 
     for key, written in source.keys.items():
         if key in custom or key in KNOWN:
