@@ -163,30 +163,45 @@ def test_a_carriage_return_ends_a_line_for_the_check_as_for_the_reader(tmp_path)
 
 
 BREAKOUT = 'a/"onmouseover="alert(1)"x="'
+# Published at /b-x, which the link check then finds where the href's quote ends it.
+B_X = article(title="C").replace(
+    "Summary: A summary.\n", "Summary: A summary.\nSave_as: b-x\nURL: b-x\n"
+)
 
 
 @pytest.mark.parametrize(
-    "fields, lines",
+    "fields, lines, words, others",
     [
-        (f"Slug: {BREAKOUT}\n", [5]),
-        (f"URL: {BREAKOUT}/\nSave_as: {BREAKOUT}/index.html\n", [5, 6]),
+        (f"Slug: {BREAKOUT}\n", [5], "may hold only letters", {}),
+        (
+            f"URL: {BREAKOUT}/\nSave_as: {BREAKOUT}/index.html\n",
+            [5, 6],
+            "may hold only letters",
+            {},
+        ),
+        # Pelican's address of an article in another language: {slug}-{lang}.html.
+        ('Lang: x"onmouseover="alert(1)"y="\n', [5], "is not a language code", {"c.md": B_X}),
     ],
-    ids=["slug", "url and save_as"],
+    ids=["slug", "url and save_as", "lang"],
 )
-def test_an_address_field_cannot_close_the_attribute_of_a_link_to_it(tmp_path, fields, lines):
+def test_an_address_field_cannot_close_the_attribute_of_a_link_to_it(
+    tmp_path, fields, lines, words, others
+):
     """Pelican writes the address of the article a `{filename}` link names into the
-    sanitized text as it is: a quote in a Slug or URL would end the href there and add
-    a handler. The link check reads the href up to that quote, /a/, which is published."""
+    sanitized text as it is: a quote in a Slug, URL or Lang would end the href there and
+    add a handler. The link check reads the href up to that quote, which is published."""
     articles = tmp_path / "content" / "articles"
     articles.mkdir(parents=True)
     (articles / "a.md").write_text(article("[the other]({filename}b.md)", title="A"), "utf-8")
     b = article(title="B").replace("Summary: A summary.\n", "Summary: A summary.\n" + fields)
     (articles / "b.md").write_text(b, "utf-8")
+    for name, text in others.items():
+        (articles / name).write_text(text, "utf-8")
     run = run_build("--content", tmp_path / "content", output=tmp_path / "output")
     assert run.code == 1, run.stderr
     errors = [e for e in run.stderr.splitlines() if e.startswith("error: ")]
     assert [e.split("/b.md:", 1)[1].split(":")[0] for e in errors] == [str(n) for n in lines]
-    assert all("may hold only letters" in e for e in errors), errors
+    assert all(words in e for e in errors), errors
 
 
 def test_every_problem_is_a_vector(refused):

@@ -55,6 +55,8 @@ SUMMARY_LIMIT = 160
 # digits, `.`, `_`, `~` and `-`, between single slashes, with no scheme or host.
 ADDRESS_FIELDS = ("slug", "url", "save_as")
 _ADDRESS = re.compile(r"[\w.~-]+(?:/[\w.~-]+)*/?")
+# Lang is part of the address of an article in another language ({slug}-{lang}.html).
+_LANGUAGE = re.compile(r"[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*")
 PLACEHOLDER = "TODO"
 # Only text with `<` (raw HTML, autolinks) or `{` (attribute lists: `{: onclick=...}`)
 # can make an element or attribute off the allowlist (sitekit.markdown.sanitize): the
@@ -271,6 +273,13 @@ def check_fields(
                 "page's address. Remove quotes, spaces and other signs (such as "
                 "'Slug: neck-tension').",
             )
+
+    if (lang := source.value("lang")) and not _LANGUAGE.fullmatch(lang):
+        problem(
+            source.line_of("lang"),
+            f"'{source.keys['lang']}: {_shorten(lang)}' is not a language code such as 'en' or "
+            "'en-GB': it becomes part of the page's address. Correct it.",
+        )
 
     for key, written in source.keys.items():
         if key in custom or key in KNOWN:
