@@ -353,3 +353,5 @@ def test_every_problem_is_one_line_whatever_its_path_and_message_hold():
     assert str(problem).splitlines() == [str(problem)]
     assert str(problem) == "content/a\\nb\\u2028c\\x1b[2J.md:3: bad\\r\\nthing\\tthere"
     assert one_line("one\ntwo\x1b[2J") == "one; two\\x1b[2J"
+    # A right-to-left override would show "photo\u202egnp.exe" as "photoexe.png".
+    assert str(Problem("photo\u202egnp.exe", None, "x\u200by")) == "photo\\u202egnp.exe: x\\u200by"

@@ -75,8 +75,8 @@ def tree_problems(
         if UNSHOWABLE.search(entry.relative):
             what = "folder" if entry.kind == "folder" else "file"
             refuse(
-                f"the {what} name holds a control character (shown here as \\n, \\t or \\x..), "
-                "which has no place in an address. Rename it with letters, digits and dashes."
+                f"the {what} name holds a control character or an invisible mark (shown here as "
+                "\\n, \\t, \\x.. or \\u....), which has no place in an address. Rename it with letters, digits and dashes."
             )
             refused.append(entry.relative)
         elif entry.kind == "link":

@@ -13,9 +13,13 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 # What would break a problem's line or the terminal showing it: control characters
-# (newline, tab, escape...), Unicode's line and paragraph separators, and the lone
-# surrogates that stand for bytes of a file name that are not UTF-8.
-UNSHOWABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# (newline, tab, escape...), Unicode's line and paragraph separators, the lone
+# surrogates that stand for bytes of a file name that are not UTF-8, and the invisible
+# marks that reorder or hide text (bidirectional overrides and isolates, zero-width
+# characters), with which a name could show as another ("Trojan Source").
+UNSHOWABLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
 
 
 def showable(text: str) -> str:
