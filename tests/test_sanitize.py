@@ -60,6 +60,9 @@ VECTORS = [
     ("video source onerror", "<video><source onerror=alert(1)></video>", 8),
     ("attribute list", 'A paragraph.\n{: onclick="alert(1)" }', 9),
     ("fenced code attribute list", "```{ .python onmouseover=alert(1) }\ncode\n```", 8),
+    # A class of the theme's own, borrowed to hide or move text (only a language is kept).
+    ("code with a theme class", '<code class="skip-link">x</code>', 8),
+    ("fenced code with a theme class", "```{ .language-x .visually-hidden }\ncode\n```", 8),
     # Foreign content, frames, forms and the document's base.
     ("math xlink", '<math><mi xlink:href="javascript:alert(1)">x</mi></math>', 8),
     ("svg animate onbegin", "<svg><animate onbegin=alert(1) attributeName=x dur=1s>", 8),

@@ -74,7 +74,7 @@ ATTRIBUTES = {
     "li": {"id"},  # a note
     "sup": {"id"},  # a note's number in the text
     "section": {"aria-labelledby"},  # the Sources section
-    "code": {"class"},  # a fenced block's language: "language-python"
+    "code": {"class"},  # a fenced block's language: "language-python", and nothing else
     **{heading: {"id"} for heading in HEADINGS},  # the table of contents links to each
 }
 # Classes Markdown gives, by element: any other class is refused.
@@ -86,6 +86,9 @@ CLASSES = {
     # the production security policy blocks.
     **{cell: set(tables.CLASSES) for cell in ("th", "td")},
 }
+# The one class a code element may have: its language, as a fenced block names it. Not
+# any class: a text could borrow the theme's own (`skip-link`, `visually-hidden`).
+CODE_CLASS = re.compile(r"language-[\w+#.-]+")
 # Attributes allowed with certain values only, by element: none at present.
 ATTRIBUTE_VALUES: dict[str, dict[str, set[str]]] = {}
 # Links and images lead to web pages, e-mail addresses, or (with no scheme) this site.
@@ -102,6 +105,12 @@ _REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);?"
 _MARKUP_CHARACTERS = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#39;"}
 
 
+def _attribute_filter(element: str, name: str, value: str) -> str | None:
+    if element == "code" and name == "class" and not CODE_CLASS.fullmatch(value):
+        return None
+    return value
+
+
 @cache
 def cleaner() -> nh3.Cleaner:
     return nh3.Cleaner(
@@ -113,6 +122,7 @@ def cleaner() -> nh3.Cleaner:
             for tag, allowed in ATTRIBUTE_VALUES.items()
         },
         url_schemes=set(URL_SCHEMES),
+        attribute_filter=_attribute_filter,
         # Comments are an editor's notes, never a reader's.
         strip_comments=True,
         # Python-Markdown adds no rel, and links open in the same tab.
@@ -170,6 +180,8 @@ def name_allowed(element: str, name: str) -> bool:
 
 
 def _attribute_allowed(element: str, name: str, value: str) -> bool:
+    if _attribute_filter(element, name, value) is None:
+        return False
     if name in ATTRIBUTES.get(element, ()):
         return True
     if name == "class" and element in CLASSES:
