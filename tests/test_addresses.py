@@ -185,7 +185,7 @@ def test_a_shortcode_in_a_link_names_the_file_and_shows_the_text_unescaped(tmp_p
     for line in problems(run):
         assert "content/articles/massage-therapy-for-the-upper-back.md" in line, line
         assert not re.search(r"&(lt|gt|quot|amp|#\d+);", line), line
-    assert any('{{< relref "back-massage-therapy.md" >}}' in line for line in problems(run))
+    assert any("`{{< relref … >}}` is a Hugo shortcode" in line for line in problems(run))
 
 
 def test_a_rebuild_after_moving_to_a_dated_pattern_leaves_no_old_page(tmp_path):

@@ -14,6 +14,7 @@ import zlib
 import pytest
 from PIL import Image
 
+import sitekit.runner as site_build
 from sitekit.core.problems import Problem, one_line
 from sitekit.core.state import Options, OptionsError
 from sitekit.images.plugin import source_of
@@ -234,6 +235,48 @@ def test_a_static_link_publishes_only_images_and_downloads(site):
         article(body="[x]({static}/pages/evil.html)", title="Bad"), "utf-8"
     )
     refused(site, "content/articles/bad.md:6: ", "would publish a '.html' file")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[x]({static}/pages/ok.png evil.svg)",
+        "[x](<{static}/pages/ok.png evil.svg>)",
+        '<a href="{static}/pages/ok.png evil.svg">x</a>',
+    ],
+    ids=["markdown", "angle brackets", "html"],
+)
+def test_a_static_link_with_a_space_publishes_no_other_file(site, body):
+    """Markdown reads an address with spaces whole: the link names `ok.png evil.svg`, not
+    the image `ok.png` beside it, and Pelican would copy that drawing, script and all."""
+    pages = site / "content" / "pages"
+    pages.mkdir()
+    Image.new("RGB", (4, 4)).save(pages / "ok.png")
+    (pages / "ok.png evil.svg").write_text(
+        "<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"
+    )
+    (site / "content" / "articles" / "bad.md").write_text(article(body=body, title="Bad"), "utf-8")
+    refused(
+        site, "content/pages/ok.png evil.svg", "would publish this '.svg' file", production=True
+    )
+
+
+def test_without_the_sources_check_pelican_copies_nothing_from_outside_content(
+    tmp_path, monkeypatch
+):
+    """The second line, in Pelican: a file to copy from outside content/ is left out."""
+    monkeypatch.setattr(site_build, "validate", lambda settings, shown: [])
+    site = tmp_path / "site"
+    (site / "content" / "articles").mkdir(parents=True)
+    (site / "secret").mkdir()
+    Image.new("RGB", (60, 40)).save(site / "secret" / "photo.png")
+    body = "[the photo]({static}/../secret/photo.png)"
+    (site / "content" / "articles" / "bad.md").write_text(article(body=body), "utf-8")
+    output = site / "build" / "output"
+    run = run_build("--content", site / "content", output=output)
+    assert run.code == 1, run.stderr
+    assert not (site / "build" / "secret").exists() and not output.exists()
+    assert "secret/photo.png: a link in a page would publish" in run.stderr
 
 
 def test_a_suffix_the_downloads_option_lists_is_published(site):

@@ -61,7 +61,7 @@ BROKEN = [
         "the link '{url}target/#nowhere' leads to {path}target/, which has no section with id 'nowhere'.",
     ),
     (
-        "![a photo](images/a.png)",
+        "[a photo](images/a.png)",
         "the link 'images/a.png' leads nowhere: nothing is published at {path}links/images/a.png.",
     ),
     (

@@ -85,6 +85,9 @@ SUMMARY_VECTORS = [
     ("summary javascript link", "[x](javascript:alert(1))"),
     ("summary img onerror", "<img src=x onerror=alert(1)>"),
     ("summary svg onload", "<svg/onload=alert(1)>"),
+    # A field's further lines (indented): the reader converts them as lines, not as one.
+    ("summary attribute list", 'A summary.\n    {: onclick="alert(1)" }'),
+    ("summary reference link", "[A summary][r].\n    [r]: javascript:alert(1)"),
 ]
 
 
@@ -143,6 +146,62 @@ def test_the_check_refuses_each_vector_in_one_line_naming_file_and_line(refused,
     assert len(errors) == 1, refused.stderr
     assert f"/{name}:{line}: " in errors[0]
     assert "is not allowed in " in errors[0] and errors[0].endswith(".")
+
+
+def test_a_carriage_return_ends_a_line_for_the_check_as_for_the_reader(tmp_path):
+    """Pelican reads a lone carriage return as a line's end (Python's universal newlines):
+    after `Tags: a\\r\\r` the text starts, and the check reads it there too."""
+    articles = tmp_path / "content" / "articles"
+    articles.mkdir(parents=True)
+    text = article(title="CR").replace(
+        "Summary: A summary.\n", "Summary: A summary.\nTags: a\r\r<svg/onload=alert(1)>\n"
+    )
+    (articles / "cr.md").write_bytes(text.encode())
+    run = run_build("--content", tmp_path / "content", output=tmp_path / "output")
+    assert run.code == 1, run.stderr
+    assert "cr.md:7: <svg onload=…> is not allowed in an article" in run.stderr
+
+
+BREAKOUT = 'a/"onmouseover="alert(1)"x="'
+# Published at /b-x, which the link check then finds where the href's quote ends it.
+B_X = article(title="C").replace(
+    "Summary: A summary.\n", "Summary: A summary.\nSave_as: b-x\nURL: b-x\n"
+)
+
+
+@pytest.mark.parametrize(
+    "fields, lines, words, others",
+    [
+        (f"Slug: {BREAKOUT}\n", [5], "may hold only letters", {}),
+        (
+            f"URL: {BREAKOUT}/\nSave_as: {BREAKOUT}/index.html\n",
+            [5, 6],
+            "may hold only letters",
+            {},
+        ),
+        # Pelican's address of an article in another language: {slug}-{lang}.html.
+        ('Lang: x"onmouseover="alert(1)"y="\n', [5], "is not a language code", {"c.md": B_X}),
+    ],
+    ids=["slug", "url and save_as", "lang"],
+)
+def test_an_address_field_cannot_close_the_attribute_of_a_link_to_it(
+    tmp_path, fields, lines, words, others
+):
+    """Pelican writes the address of the article a `{filename}` link names into the
+    sanitized text as it is: a quote in a Slug, URL or Lang would end the href there and
+    add a handler. The link check reads the href up to that quote, which is published."""
+    articles = tmp_path / "content" / "articles"
+    articles.mkdir(parents=True)
+    (articles / "a.md").write_text(article("[the other]({filename}b.md)", title="A"), "utf-8")
+    b = article(title="B").replace("Summary: A summary.\n", "Summary: A summary.\n" + fields)
+    (articles / "b.md").write_text(b, "utf-8")
+    for name, text in others.items():
+        (articles / name).write_text(text, "utf-8")
+    run = run_build("--content", tmp_path / "content", output=tmp_path / "output")
+    assert run.code == 1, run.stderr
+    errors = [e for e in run.stderr.splitlines() if e.startswith("error: ")]
+    assert [e.split("/b.md:", 1)[1].split(":")[0] for e in errors] == [str(n) for n in lines]
+    assert all(words in e for e in errors), errors
 
 
 def test_every_problem_is_a_vector(refused):
@@ -287,7 +346,8 @@ def test_a_feed_carries_sanitized_html(tmp_path, monkeypatch):
         ]
         assert any("Some text." in text for text in texts), feed
         joined = "\n".join(texts)
-        assert "<b>Bold</b> summary" in joined or "Some text." in joined
+        if feed == "all.atom.xml":  # RSS carries the text alone, Atom the summary too
+            assert "<p><b>Bold</b> summary</p>" in joined, joined
         for bad in ("alert", "onload", "onerror", "onclick", "javascript", "<meta", "<svg"):
             assert bad not in joined, (feed, bad, joined)
         assert '<img src="https://images.example.net/p.png" alt="p">' in joined

@@ -227,6 +227,22 @@ def test_downloads_are_sent_as_attachments_under_the_strict_policy_on_both_hosts
     )
 
 
+def test_a_download_suffix_makes_no_attachment_of_the_sites_own_files(settings, stylesheet):
+    """Only the static folders publish downloads, as nginx's location says: listing .txt
+    and .xml leaves robots.txt, security.txt, the sitemap and the feeds shown, not saved."""
+    downloads = {"downloads": [".txt", ".xml"]}
+    settings = {**settings, "SITEKIT": {**settings.get("SITEKIT", {}), **downloads}}
+    names = ["robots.txt", ".well-known/security.txt", "sitemap.xml", "feeds/all.atom.xml"]
+    names += ["images/notes.txt"]
+    paths = list(request_paths(None, names))
+    headers_file = headers.netlify_headers(settings, stylesheet, [p[1:] for p in paths])
+    for host, pattern in HOSTS.items():
+        saved = [
+            p for p in paths if host_headers(headers_file, p, pattern).get("Content-Disposition")
+        ]
+        assert saved == ["/images/notes.txt"], host
+
+
 # -- in Chromium ------------------------------------------------------------------------
 
 ARTICLE = "Title: {title}\nDate: 2026-11-20\nCategory: Care\nTags: t\nSummary: {summary}\n{extra}\n{body}\n"

@@ -193,6 +193,12 @@ AUTHORS = '[[people]]\nname = "Author One"\nbio = "For the tests only."\n'
             "content/authors.toml:1: ",
             "this person has no bio. Add it.",
         ),
+        (
+            "Author: Author One\n",
+            AUTHORS + 'url = " javascript:alert(document.cookie)"\n',
+            "content/authors.toml:1: ",
+            "the url of Author One must start with https://.",
+        ),
     ],
     ids=[
         "unknown author",
@@ -202,6 +208,7 @@ AUTHORS = '[[people]]\nname = "Author One"\nbio = "For the tests only."\n'
         "bad file",
         "no reviewer",
         "no bio",
+        "script as a url",
     ],
 )
 def test_credit_mistakes_fail_with_one_line_and_keep_the_output(

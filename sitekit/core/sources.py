@@ -16,7 +16,7 @@ import fnmatch
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -138,9 +138,17 @@ class Source:
     # "YAML" or "TOML" when the file starts with another generator's front matter (`---` or
     # `+++` lines around the fields), which is not read as fields (sitekit.markdown.syntax).
     front_matter: str | None = None
+    # lowercased key -> its lines, a further (indented) line each, as the meta extension
+    # gives them to the reader; `fields` joins them with spaces.
+    lines: dict[str, list[str]] = field(default_factory=dict)
 
     def value(self, key: str) -> str:
         return self.fields.get(key, ("", 0))[0]
+
+    def markdown(self, key: str) -> str:
+        """The field as the reader converts it (a formatted field, such as the Summary):
+        its lines joined by newlines, so that a further line can start a Markdown block."""
+        return "\n".join(self.lines.get(key, []))
 
     def line_of(self, key: str) -> int | None:
         return self.fields[key][1] if key in self.fields else None
@@ -171,28 +179,35 @@ def front_matter(lines: list[str]) -> str | None:
 
 
 def parse(path: Path, text: str, shown: str) -> Source:
-    """Split a Markdown file into its metadata fields and its body, as the meta extension does."""
-    lines = text.split("\n")
-    if language := front_matter(lines):
+    """Split a Markdown file into its metadata fields and its body, as the meta extension does.
+
+    Its lines end as Pelican reads them (Python's universal newlines): a lone carriage
+    return ends one too, so no field's line can hide the start of the text."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text_lines = text.split("\n")
+    if language := front_matter(text_lines):
         return Source(path, shown, {}, {}, text, 1, language)
     fields: dict[str, tuple[str, int]] = {}
+    lines: dict[str, list[str]] = {}
     keys: dict[str, str] = {}
     key = None
     number = 0
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(text_lines, start=1):
         if match := META_RE.match(line):
             key = match.group("key").strip().lower()
             keys[key] = match.group("key").strip()
             fields[key] = (match.group("value").strip(), number)
+            lines[key] = [match.group("value").strip()]
         elif key and (match := META_MORE_RE.match(line)):
             value, first = fields[key]
             fields[key] = (f"{value} {match.group('value').strip()}", first)
+            lines[key].append(match.group("value").strip())
         else:
             break
     else:
         number += 1
-    body = "\n".join(lines[number - 1 :])
-    return Source(path, shown, fields, keys, body, number)
+    body = "\n".join(text_lines[number - 1 :])
+    return Source(path, shown, fields, keys, body, number, lines=lines)
 
 
 def read_source(path: Path, shown: str) -> Source | Problem:

@@ -204,9 +204,11 @@ def published_paths(output: Path, search: Iterable[str] = ()) -> list[str]:
 
 def is_download(path: str, settings: dict[str, Any]) -> bool:
     """Whether the file at `path` (below the site's root) is one the `downloads` option
-    lets the static folders publish."""
+    lets the static folders publish: the site's own robots.txt or feeds never are, as
+    in nginx's location (`download_location`)."""
     suffixes = tuple(Options.from_settings(settings).downloads)
-    return bool(suffixes) and path.lower().endswith(suffixes)
+    folders = tuple(folder.strip("/") + "/" for folder in settings["STATIC_PATHS"])
+    return bool(suffixes) and path.startswith(folders) and path.lower().endswith(suffixes)
 
 
 def download_location(settings: dict[str, Any]) -> str | None:

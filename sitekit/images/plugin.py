@@ -14,11 +14,18 @@
 
 The files are only planned here (sitekit.images.imaging names each by its content);
 images.publish makes them, on every core, from a cache kept between builds.
+
+Every file Pelican is about to copy from content/ is a raster image or a download
+(`only_images_and_downloads`): the second line behind containment.check, which
+reads a `{static}` link as the source writes it. Markdown reads an address with
+spaces whole (``[x]({static}a.png b.svg)``, ``<{static}a.png b.svg>``), so the check
+sees the image `a.png` where Pelican copies the drawing `a.png b.svg`.
 """
 
 from __future__ import annotations
 
 import html
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -26,8 +33,12 @@ from typing import Any
 from pelican import signals
 
 from sitekit.core import state
+from sitekit.core.problems import display_path
+from sitekit.core.sources import within
 from sitekit.images import imaging
 from sitekit.images.check import STATIC, image_file
+
+logger = logging.getLogger(__name__)
 
 _IMG = re.compile(r"<img\s[^>]*>")
 _ATTRIBUTE = re.compile(r'([a-zA-Z][a-zA-Z0-9-]*)(?:\s*=\s*"([^"]*)")?')
@@ -125,5 +136,32 @@ def enrich(generator: Any) -> None:
             }
 
 
+def only_images_and_downloads(generator: Any) -> None:
+    """Leave out, and report, every file to copy that is not a raster image or a download
+    inside content/: the build fails, and nothing of it is copied even to the staging folder."""
+    # `static_generator_finalized`: every file to copy is listed, none is copied yet.
+    settings = generator.settings
+    publishable = imaging.RASTER_SUFFIXES | set(state.of(settings).options.downloads)
+    root = Path(settings["PATH"])
+    kept = []
+    for static in generator.staticfiles:
+        path = Path(static.source_path)
+        if path.suffix.lower() in publishable and within(path, root):
+            kept.append(static)
+            continue
+        logger.error(
+            "%s: a link in a page would publish this '%s' file, and only images and downloads "
+            "are published (%s). Remove the link (an address with a space names the whole "
+            "text up to the closing bracket), or list the suffix in the downloads option in "
+            "SITEKIT.",
+            display_path(path),
+            path.suffix,
+            ", ".join(sorted(publishable)),
+        )
+    # The same list the context holds, which the generator copies from.
+    generator.staticfiles[:] = kept
+
+
 def register() -> None:
     signals.article_generator_finalized.connect(enrich)
+    signals.static_generator_finalized.connect(only_images_and_downloads)

@@ -50,6 +50,14 @@ KNOWN = (
     "last-reviewed",
 )
 SUMMARY_LIMIT = 160
+# Fields that give a page's address or file. Pelican writes the address of the page a
+# `{filename}` link names into the sanitized text as it is, so a quote there would end
+# the link's href and start an attribute (`Slug: a/"onmouseover="...`): words of letters,
+# digits, `.`, `_`, `~` and `-`, between single slashes, with no scheme or host.
+ADDRESS_FIELDS = ("slug", "url", "save_as")
+_ADDRESS = re.compile(r"[\w.~-]+(?:/[\w.~-]+)*/?")
+# Lang is part of the address of an article in another language ({slug}-{lang}.html).
+_LANGUAGE = re.compile(r"[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*")
 PLACEHOLDER = "TODO"
 # Only text with `<` (raw HTML, autolinks) or `{` (attribute lists: `{: onclick=...}`)
 # can make an element or attribute off the allowlist (sitekit.markdown.sanitize): the
@@ -257,6 +265,23 @@ def check_fields(
             "changed, so it cannot come before the date it was published: correct one of them.",
         )
 
+    for key in ADDRESS_FIELDS:
+        if (value := source.value(key)) and not _ADDRESS.fullmatch(value):
+            problem(
+                source.line_of(key),
+                f"'{source.keys[key]}: {_shorten(value)}' may hold only letters, digits, dashes, "
+                "dots and underscores, with single slashes between words: it becomes the "
+                "page's address. Remove quotes, spaces and other signs (such as "
+                "'Slug: neck-tension').",
+            )
+
+    if (lang := source.value("lang")) and not _LANGUAGE.fullmatch(lang):
+        problem(
+            source.line_of("lang"),
+            f"'{source.keys['lang']}: {_shorten(lang)}' is not a language code such as 'en' or "
+            "'en-GB': it becomes part of the page's address. Correct it.",
+        )
+
     for key, written in source.keys.items():
         if key in custom or key in KNOWN:
             continue
@@ -289,7 +314,7 @@ def check_body(
     `settings` give the Markdown settings the reader converts with (Pelican's defaults
     without them)."""
     problems = []
-    for refusal in refused_html(source.value("summary"), settings, notes=False):
+    for refusal in refused_html(source.markdown("summary"), settings, notes=False):
         problems.append(
             Problem(source.shown, source.line_of("summary"), describe(refusal, "in the Summary"))
         )
