@@ -225,6 +225,12 @@ def odd_tag(site: FixtureSite) -> None:
     path.write_text(text.replace("Tags: seasonal, comfort", "Tags: seasonal, ["), "utf-8")
 
 
+def odd_category(site: FixtureSite) -> None:
+    path = site.content / "articles" / AUTUMN
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("Category: Notes", "Category: ???"), "utf-8")
+
+
 FOLLOWS = 18  # the line of text appended after the article's last line
 SAME_PLACE = "blog/2026/10/autumn-notes-cold-hands-and-colder-rooms/index.html"
 MISTAKES = [
@@ -343,6 +349,14 @@ MISTAKES = [
         4,
         "the tag '[' has no letter or digit to make its address (tag/NAME/) from: write it "
         "with letters or digits, or remove it.",
+    ),
+    (
+        "category ???",
+        odd_category,
+        AUTUMN,
+        3,
+        "the category '???' has no letter or digit to make its address (category/NAME/) "
+        "from: write it with letters or digits, or remove it.",
     ),
 ]
 
