@@ -12,6 +12,7 @@ it a dated address pattern and declares its custom field.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -22,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from sitekit.devtools.browser import RECORD_CSP_VIOLATIONS
+from sitekit.search.publish import entries
 from tests.support.build import differences, run_build, snapshot
 from tests.support.nginx import HOST, free_port, running_nginx
 from tests.support.pages import ROOT, page_paths, parse_html
@@ -174,6 +176,10 @@ def test_what_the_fixture_covers_is_published_right(built):
     }
     research = page("blog/2026/05/what-the-research-says-and-what-it-doesnt/index.html")
     assert len(research.select("main .footnotes li")) == 4
+    # One search index for every language, the one the search page (in English) reads.
+    bundle = json.loads((output / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+    assert set(bundle["languages"]) == {"en"}
+    assert {ADDRESSES[1], ADDRESSES[2]} <= set(entries(output / "pagefind"))
 
 
 # Everyday mistakes, each added to a copy of the fixture: (case, what the editor did, the
@@ -398,6 +404,10 @@ MISSING_IMAGES = """async () => {
     return missing;
 }"""
 
+SEARCHES = {
+    "Handtuch": ["/" + ADDRESSES[1].removesuffix("index.html")],
+    "肩颈": ["/" + ADDRESSES[2].removesuffix("index.html")],
+}
 SCREENSHOT_PAGES = {
     "oils": "/blog/2026/03/comparing-massage-oils-glide-scent-and-price/",
     "zh": "/blog/2026/06/jian-jing-fang-song-mei-tian-shi-fen-zhong-de-zi-wo-an-mo/",
@@ -429,6 +439,18 @@ def test_served_by_nginx_every_page_shows_no_violation_and_every_image(built, ch
             assert response.headers["content-security-policy"].startswith("default-src 'none'")
             problems += [f"{path}: missing image {src}" for src in page.evaluate(MISSING_IMAGES)]
             problems += [f"{path}: {v}" for v in page.evaluate("window.__csp")]
+        # The search page finds the German and the Chinese article by their own words.
+        found = {}
+        for words in SEARCHES:
+            page.goto(f"{site.origin}/search/?q={words}", wait_until="load")
+            page.wait_for_function(
+                "() => /match/.test(document.getElementById('search-status')?.textContent)",
+                timeout=5000,
+            )
+            found[words] = [
+                a.get_attribute("href") for a in page.locator("#search-results a").all()
+            ]
+            problems += [f"search {words}: {v}" for v in page.evaluate("window.__csp")]
         if SCREENSHOTS:
             folder = Path(SCREENSHOTS)
             folder.mkdir(parents=True, exist_ok=True)
@@ -440,6 +462,7 @@ def test_served_by_nginx_every_page_shows_no_violation_and_every_image(built, ch
                     page.screenshot(path=folder / f"{name}-{width}.png", full_page=True)
         context.close()
     assert len(paths) > 60
+    assert found == SEARCHES
     assert problems == []
     print(f"{len(paths)} pages in {time.monotonic() - started:.1f} s")
 
