@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from sitekit.devtools.browser import RECORD_CSP_VIOLATIONS
+from sitekit.markdown.reading_time import count_words, reading_minutes
 from sitekit.search.publish import entries
 from tests.support.build import differences, run_build, snapshot
 from tests.support.nginx import HOST, free_port, running_nginx
@@ -180,6 +181,15 @@ def test_what_the_fixture_covers_is_published_right(built):
     bundle = json.loads((output / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
     assert set(bundle["languages"]) == {"en"}
     assert {ADDRESSES[1], ADDRESSES[2]} <= set(entries(output / "pagefind"))
+
+
+def test_chinese_text_is_counted_by_its_characters_for_the_reading_time():
+    # Written without spaces, 800 characters were one "word", read in a minute.
+    sentence = "长时间坐在电脑前，肩膀和脖子最容易僵硬。"  # noqa: RUF001 (Chinese punctuation)
+    text = "<p>" + sentence * 40 + "</p>"
+    assert count_words(text) == 720  # 18 characters a sentence, the punctuation apart
+    assert reading_minutes(count_words(text), 250) == 3
+    assert count_words("<p>Warm the oil, <b>then</b> your hands.</p>") == 6
 
 
 # Everyday mistakes, each added to a copy of the fixture: (case, what the editor did, the
