@@ -309,7 +309,9 @@ def bench(count: int, workdir: Path, runs: int = REBUILD_RUNS) -> list[Measureme
     # we wrote, and every source converted as the reading processes do.
     settings = load_settings(workdir / "pelicanconf_bench.py")[0]
     index = workdir / "pagefind-alone"
-    command = pagefind_command(local, article_glob(settings["ARTICLE_SAVE_AS"]), index)
+    command = pagefind_command(
+        local, article_glob(settings["ARTICLE_SAVE_AS"]), index, settings["DEFAULT_LANG"]
+    )
     search_alone = run_measured(command, env, index, PAGEFIND_SCENARIO, count)
     search_alone.pages = len(list(index.glob("fragment/*")))
     alone = [search_alone, markdown_alone(settings, articles)]

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import markdown
+from pelican.readers import ensure_metadata_list
 
 from sitekit.core import addresses
 from sitekit.core.dates import date_problem, parse_iso
@@ -379,6 +380,26 @@ def _a(kind: str) -> str:
 def slug_of(source: Source, settings: dict) -> str:
     """The slug Pelican gives the source (sitekit.core.addresses)."""
     return addresses.slug(_values(source), source.path, settings)
+
+
+def name_problems(source: Source, settings: dict) -> list[Problem]:
+    """A tag or category whose name gives Pelican no slug (`Tags: [`, `Category: ???`), and so
+    no page: named by its field's line, before Pelican would warn about it with no line."""
+    problems = []
+    for key, kind in (("tags", "tag"), ("category", "category")):
+        value = source.value(key)
+        names = ensure_metadata_list(value) if key == "tags" else [value.strip()]
+        for name in names:
+            if name and not addresses.wrapper_slug(kind, name, settings):
+                problems.append(
+                    Problem(
+                        source.shown,
+                        source.line_of(key),
+                        f"the {kind} '{name}' has no letter or digit to make its address "
+                        f"({kind}/NAME/) from: write it with letters or digits, or remove it.",
+                    )
+                )
+    return problems
 
 
 def output_path(source: Source, settings: dict, kind: str = "article") -> str | None:

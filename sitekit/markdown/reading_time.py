@@ -16,6 +16,12 @@ from pelican import signals
 from sitekit.core import state
 
 _TAG = re.compile(r"<[^>]*>")
+# Chinese and Japanese write no spaces between words: each ideograph or kana counts as a
+# word. Read aloud, Chinese goes at some 255 characters a minute and English at some 228
+# words (the IReST texts, Trauzettel-Klosinski et al., 2012). Their punctuation separates,
+# and counts as nothing.
+_IDEOGRAPHS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff00-\uff0f\uff1a-\uff20]")
 
 
 # The attribute markdown.reader gives each Markdown article: the words of its text.
@@ -23,7 +29,10 @@ WORDS = "word_count"
 
 
 def count_words(html: str) -> int:
-    return len(_TAG.sub(" ", html).split())
+    text = _TAG.sub(" ", html)
+    ideographs = len(_IDEOGRAPHS.findall(text))
+    rest = _CJK_PUNCTUATION.sub(" ", _IDEOGRAPHS.sub(" ", text))
+    return ideographs + len(rest.split())
 
 
 def reading_minutes(words: int, words_per_minute: int) -> int:

@@ -33,6 +33,7 @@ from sitekit.markdown.check import (
     check_fields,
     custom_fields,
     footer_page_problems,
+    name_problems,
     output_path,
     slug_of,
 )
@@ -59,7 +60,7 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
     publishable = RASTER_SUFFIXES | set(options.downloads)
     used_images: set[str] = set()
     problems: list[Problem] = []
-    written_to: dict[str, list[str]] = defaultdict(list)
+    written_to: dict[str, list[tuple[str, int | None]]] = defaultdict(list)
     prefix = display_path(root, shown_relative_to)
     problems += stray_files(settings, prefix)
     people_path = people.people_file(settings)
@@ -83,6 +84,7 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
         if kind == "page" and not source.draft:
             page_slugs.add(slug_of(source, settings))
         problems += check_fields(source, kind, custom) + check_body(source, root, settings, kind)
+        problems += name_problems(source, settings)
         problems += reference_problems(source, root, prefix, publishable)
         if described or not people_problems:  # a file that does not parse is reported alone
             problems += check_credits(source, described, people_shown)
@@ -125,20 +127,22 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
             )
             target = None
         if target:
-            written_to[target].append(shown)
+            # The line that names the address: the Slug, or the Title it is made from.
+            written_to[target].append((shown, source.line_of("slug") or source.line_of("title")))
     problems += footer_page_problems(settings, page_slugs)
     files = [Path(e.path) for e in content_entries(root, settings) if e.kind == "file"]
     problems += unused_image_problems(
         files, used_images, root, prefix, options.image_max_megapixels
     )
     problems += security_txt_problems(settings, datetime.now(UTC))
-    for target, shown_paths in written_to.items():
-        if len(shown_paths) > 1:
-            others = " and ".join(shown_paths[1:])
+    for target, written in written_to.items():
+        if len(written) > 1:
+            (first, line), *rest = written
+            others = " and ".join(shown for shown, _line in rest)
             problems.append(
                 Problem(
-                    shown_paths[0],
-                    None,
+                    first,
+                    line,
                     f"this file and {others} would be written to the same place, {target}. Give each a different Slug.",
                 )
             )

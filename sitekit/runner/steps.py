@@ -63,7 +63,7 @@ def run(output: Path, settings: dict[str, Any], build: BuildState) -> list[Probl
     # Pagefind reads the articles while the next steps run; none of them writes an article.
     with timed(build, "search"):
         articles = [settings["ARTICLE_SAVE_AS"], settings.get("ARTICLE_LANG_SAVE_AS", "")]
-        finish_search = search.start(output, articles, build)
+        finish_search = search.start(output, articles, build, settings["DEFAULT_LANG"])
     try:
         problems = _beside_search(output, settings, build)
     finally:

@@ -133,10 +133,14 @@ def _text_of(page: Path, digest: str, rendered: dict[str, str]) -> str:
     return indexed_text(page.read_bytes())
 
 
-def start(output: Path, article_save_as: list[str], build: BuildState) -> Finish:
+def start(output: Path, article_save_as: list[str], build: BuildState, language: str) -> Finish:
     """Start indexing the articles written to `output` (by the patterns `article_save_as`):
     reuse the base, add a delta, or make it anew. Pagefind runs beside the steps that
-    follow; the returned function waits for it and puts its index in place."""
+    follow; the returned function waits for it and puts its index in place.
+
+    Every article goes into one index, in the site's `language` (DEFAULT_LANG): Pagefind
+    would otherwise make one index for each `<html lang>`, and the search page, in the
+    site's language, would search its own alone, never finding an article in another."""
     glob = article_glob(*article_save_as)
     base = _base(build) or {}
     rendered = build.page_reads.get(READER, {})
@@ -176,9 +180,9 @@ def start(output: Path, article_save_as: list[str], build: BuildState) -> Finish
                 if _same_delta(build.previous, read, ids):
                     link_tree(build.previous / BUNDLE, output / BUNDLE, _not_delta)
                     return list
-                return _delta(output, build, glob, read, ids, held)
+                return _delta(output, build, glob, read, ids, held, language)
     marked = sorted(name for name, (_, text) in pages.items() if text)
-    running = _Shards(output, glob, marked, build)
+    running = _Shards(output, glob, marked, build, language)
 
     def finish() -> list[Problem]:
         problems = running.wait()
@@ -259,6 +263,7 @@ def _delta(
     read: dict[str, str],
     replaced: list[str],
     held: dict[str, str],
+    language: str,
 ) -> Finish:
     """Index the pages of `read` (page -> its indexed text) alone into pagefind/delta/."""
     site = Path(tempfile.mkdtemp(dir=build.cache, prefix="search-delta-"))
@@ -266,7 +271,7 @@ def _delta(
         for name in read:
             (site / name).parent.mkdir(parents=True, exist_ok=True)
             link_or_copy(output / name, site / name)
-        running = _Pagefind(site, glob, output / BUNDLE / DELTA, build.cache)
+        running = _Pagefind(site, glob, output / BUNDLE / DELTA, build.cache, language)
     except BaseException:
         shutil.rmtree(site, ignore_errors=True)
         raise
@@ -342,13 +347,13 @@ class _Pagefind:
     """Pagefind's own binary (pagefind[bin]), indexing the pages of `site` that `glob` matches
     into a folder of the cache; `wait` moves the index to `bundle`."""
 
-    def __init__(self, site: Path, glob: str, bundle: Path, cache: Path) -> None:
+    def __init__(self, site: Path, glob: str, bundle: Path, cache: Path, language: str) -> None:
         self.bundle = bundle
         cache.mkdir(parents=True, exist_ok=True)
         self.made = Path(tempfile.mkdtemp(dir=cache, prefix="search-index-")) / BUNDLE
         try:
             self.process = subprocess.Popen(
-                pagefind_command(site, glob, self.made),
+                pagefind_command(site, glob, self.made, language),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,
@@ -399,13 +404,15 @@ class _Shards:
     forks while Pagefind runs), puts them all in place, and lists the shards past the
     first in pagefind/shards.json, which the search page merges into the first."""
 
-    def __init__(self, output: Path, glob: str, marked: list[str], build: BuildState) -> None:
+    def __init__(
+        self, output: Path, glob: str, marked: list[str], build: BuildState, language: str
+    ) -> None:
         groups = shards(marked, build.options.search_shard)
         # One shard reads every page the glob matches, as Pagefind alone would. Several
         # name their pages, unless a name could not be written in a glob.
         if len(groups) == 1 or any(_GLOB_SIGNS & set(name) for name in marked):
             groups = [[]]
-        self.output, self.cache = output, build.cache
+        self.output, self.cache, self.language = output, build.cache, language
         self.folders = [shard_folder(n) for n in range(1, len(groups) + 1)]
         self.waiting = [
             ("{" + ",".join(group) + "}" if group else glob, output / BUNDLE / folder)
@@ -417,7 +424,7 @@ class _Shards:
     def _start(self, count: int) -> None:
         try:
             for glob, bundle in self.waiting[:count]:
-                self.running.append(_Pagefind(self.output, glob, bundle, self.cache))
+                self.running.append(_Pagefind(self.output, glob, bundle, self.cache, self.language))
         except BaseException:
             for shard in self.running:
                 shard.stop()
@@ -445,10 +452,11 @@ class _Shards:
                 shard.stop()
 
 
-def pagefind_command(site: Path, glob: str, output: Path) -> list[str]:
-    """Pagefind indexing the pages of `site` that `glob` matches into `output`."""
+def pagefind_command(site: Path, glob: str, output: Path, language: str) -> list[str]:
+    """Pagefind indexing the pages of `site` that `glob` matches into `output`, all of them
+    as pages in `language`."""
     command = [str(pagefind_binary()), "--site", str(site), "--silent", "--glob", glob]
-    return [*command, "--output-path", str(output)]
+    return [*command, "--force-language", language, "--output-path", str(output)]
 
 
 def pagefind_binary() -> Path:
