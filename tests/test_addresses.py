@@ -143,6 +143,24 @@ def test_an_article_in_another_language_keeps_its_address_and_says_its_language(
     assert not list(output.glob("*-zh.html"))
     assert parse_html(page).html["lang"] == "zh"
     assert parse_html(output / "back-massage-therapy" / "index.html").html["lang"] == "en"
+    # The parts in the site's language say so, and the article's own text does not.
+    html = parse_html(page)
+    english = [
+        html.select_one(".skip-link"),
+        html.select_one(".site-header"),
+        html.select_one(".site-footer"),
+        html.select_one(".breadcrumb"),
+        html.select_one(".byline"),
+        html.select_one('[role="note"]'),
+        html.select_one("article footer"),
+    ]
+    assert [element.get("lang") for element in english] == ["en"] * len(english)
+    assert html.select_one(".breadcrumb [aria-current]")["lang"] == "zh"
+    assert "lang" not in html.h1.attrs
+    assert not [p for p in html.select(".e-content p, article > p") if p.get("lang")]
+    assert parse_html(output / "guanyu" / "index.html").select_one(".site-header")["lang"] == "en"
+    own = parse_html(output / "back-massage-therapy" / "index.html")
+    assert [e.name for e in own.select("body [lang]")] == []
     atom = (output / "feeds" / "all.atom.xml").read_text("utf-8")
     assert '<feed xml:lang="en"' in atom
     entries_lang = re.findall(r"<entry([^>]*)>.*?<link href=\"([^\"]+)\"", atom, re.S)
