@@ -274,3 +274,21 @@ def test_a_100_megapixel_photo_is_within_the_default_limit(tmp_path):
     assert check.unreadable(tmp_path / "hundred.png", 100).startswith(
         "cannot be read as an image (it holds no image data)."
     )
+
+
+INDENTED = """\
+An example, indented as older blogs write code:
+
+    <img src="https://example.com/logo.png">
+    ![](/images/photo.jpg)
+
+1. A step.
+
+    ![](/images/photo.jpg)
+"""
+
+
+def test_an_image_in_an_indented_code_block_is_text_and_one_in_a_list_item_is_checked(site):
+    # The list item's further paragraph is indented the same way, and is an image.
+    (error,) = refusals(site, INDENTED)
+    assert "content/articles/bad.md:13: the image /images/photo.jpg has no alt text." in error

@@ -12,17 +12,20 @@ often a forgotten description. An image on another site is refused: the site's
 security policy (img-src 'self') would keep readers from seeing it. The size
 limit (``image_max_megapixels`` in sitekit.core.state.Options) guards against
 decompression bombs; an image within it is scaled down (sitekit.images.imaging).
-Examples of HTML in code (fenced blocks, `code spans`) are text, not images.
+Examples of HTML in code (fenced blocks, `code spans`, indented code blocks) are text, not
+images. An indented block is code or a list item's further paragraph depending on what
+comes before it, so a text with an image on an indented line is rendered to tell which.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
+import html5lib
 from PIL import Image, UnidentifiedImageError
 
 from sitekit.core.problems import Problem
@@ -51,6 +54,8 @@ _SCHEME = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*:")
 ELSEWHERE = re.compile(r"^\s*(?:https?:|[/\\]{2})", re.IGNORECASE)
 _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
+# A line that may be part of an indented code block.
+_INDENTED = re.compile(r"( {4}|\t)")
 
 
 def image_file(src: str, article: Path, content_root: Path) -> Path | None:
@@ -214,16 +219,22 @@ def image_problems(
     max_megapixels: int,
     used: set[str] | None = None,
     img_attributes: Collection[str] | None = None,
+    render: Callable[[str], str] | None = None,
 ) -> list[Problem]:
     """The images of an article's text, however written; adds each file it shows to `used`
-    (its real path). `img_attributes`: see images_of.
+    (its real path). `img_attributes`: see images_of. `render` makes the HTML of the text
+    (the site's Markdown settings): an image on an indented line that it puts in a code
+    block is text, not an image.
 
     A file outside content/ is never opened: containment.check refuses the address. An
     address with a scheme other than http: or https: (data:, javascript:) is the
     sanitizer's check's to refuse, in one line.
     """
     problems = []
-    for offset, src, described, how in images_of(body, img_attributes):
+    found = list(images_of(body, img_attributes))
+    if render is not None:
+        found = _shown(found, body, render)
+    for offset, src, described, how in found:
         number = first_line + offset
         if elsewhere(src):
             problems.append(Problem(shown, number, elsewhere_message(src)))
@@ -257,6 +268,29 @@ def image_problems(
         if wrong := unreadable(path, max_megapixels):
             problems.append(Problem(shown, number, f"the image {src} {wrong}"))
     return problems
+
+
+def _shown(
+    found: list[tuple[int, str, bool, str]], body: str, render: Callable[[str], str]
+) -> list[tuple[int, str, bool, str]]:
+    """The images that are not in an indented code block. Only a text with an image on an
+    indented line is rendered: each such line marked at its end, to see where it lands."""
+    lines = body.split("\n")
+    indented = {offset for offset, *_ in found if _INDENTED.match(lines[offset])}
+    if not indented:
+        return found
+    marked = [f"{line} {_MARK}{n}." if n in indented else line for n, line in enumerate(lines)]
+    root = html5lib.parseFragment(
+        render("\n".join(marked)), treebuilder="etree", namespaceHTMLElements=False
+    )
+    code = {
+        int(n) for pre in root.iter("pre") for n in re.findall(_MARKED, "".join(pre.itertext()))
+    }
+    return [image for image in found if image[0] not in code]
+
+
+_MARK = "sitekitline"
+_MARKED = re.compile(rf"{_MARK}(\d+)\.")
 
 
 def _missing(src: str, article: Path, content_root: Path) -> str:

@@ -34,6 +34,7 @@ from sitekit.markdown.check import (
     custom_fields,
     footer_page_problems,
     output_path,
+    rendered,
     slug_of,
 )
 from sitekit.people import model as people
@@ -95,6 +96,7 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
             options.image_max_megapixels,
             used_images,
             sanitize.ATTRIBUTES["img"],
+            lambda text: rendered(text, settings),
         )
         if named := source.value("image"):
             problems += field_image_problems(
