@@ -207,6 +207,7 @@ FIELDS = [
     {"title": "Ösophagus & Co", "date": "2024-01-02", "category": "A B", "author": "Ada Example"},
     {"title": "Drafted", "date": "2026-01-01", "category": "X", "status": "draft", "slug": "d"},
     {"title": "Shared", "date": "2026-01-01", "category": "X", "authors": "Bo Li, Ada Example"},
+    {"title": "Offset", "date": "2026-03-05T23:30+05:00", "category": "X"},
 ]
 PATTERNS = [
     "{slug}/index.html",
@@ -215,6 +216,7 @@ PATTERNS = [
     "{lang}/{author}/{slug}.html",
     "{path}.html",
     "{title}/{date:%B %-d}/index.html",
+    "{date:%Y-%m-%d%Z}/{date:%F}/{slug}.html",
 ]
 
 
@@ -243,6 +245,23 @@ def test_the_check_works_out_each_address_as_pelicans_content_does(tmp_path, pat
         pelican = Article("", metadata, settings, str(source))
         ours = addresses.address(fields, f"articles/{source.name}", settings)
         assert ours == pelican.save_as, fields
+
+
+def test_a_modified_date_in_a_pattern_is_a_field_an_article_may_lack(tmp_path):
+    site = make_site(tmp_path / "site", production=False)
+    append(
+        site.settings,
+        'ARTICLE_URL = "{modified:%Y}/{slug}/"\nARTICLE_SAVE_AS = "{modified:%Y}/{slug}/index.html"',
+    )
+    add_field(site.article(), "Modified: 2026-11-22")
+    run = site.build(site.root / "output")
+    assert run.code == 1
+    (line,) = problems(run)
+    assert re.fullmatch(
+        r"error: \S*massage-therapy-for-the-upper-back\.md: ARTICLE_SAVE_AS in the settings "
+        r"names \{modified\}, but this article has no 'Modified:' field\. .*",
+        line,
+    ), line
 
 
 def test_a_translation_with_the_same_slug_is_refused_as_the_same_address(tmp_path):
