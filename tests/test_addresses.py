@@ -247,6 +247,43 @@ def test_the_check_works_out_each_address_as_pelicans_content_does(tmp_path, pat
         assert ours == pelican.save_as, fields
 
 
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"USE_FOLDER_AS_CATEGORY": False, "DEFAULT_CATEGORY": "Allgemein"},
+        {"FILENAME_METADATA": r"(?P<slug>[^.]*)"},
+        {"EXTRA_PATH_METADATA": {"pages/about-us.md": {"slug": "team", "category": "Us"}}},
+    ],
+    ids=["folder as category", "default category", "slug from the file name", "by path"],
+)
+def test_the_check_works_out_a_pages_address_from_its_path_as_pelicans_reader_does(
+    tmp_path, settings
+):
+    """A field the file does not give, Pelican's reader takes from the settings and the path
+    (a page in pages/ is in the category "pages")."""
+    from pelican.contents import Page
+    from pelican.readers import Readers
+    from pelican.settings import DEFAULT_CONFIG, configure_settings
+
+    from sitekit.core import addresses
+
+    settings = configure_settings(
+        {
+            **DEFAULT_CONFIG,
+            "PATH": str(tmp_path),
+            "PAGE_SAVE_AS": "{category}/{slug}/index.html",
+            **settings,
+        }
+    )
+    (tmp_path / "pages").mkdir()
+    source = tmp_path / "pages" / "about-us.md"
+    source.write_text("Title: About\nSummary: S.\n\nText.\n", "utf-8")
+    pelican = Readers(settings).read_file(str(tmp_path), "pages/about-us.md", Page)
+    fields = {"title": "About", "summary": "S."}
+    assert addresses.address(fields, "pages/about-us.md", settings, "page") == pelican.save_as
+
+
 def test_a_modified_date_in_a_pattern_is_a_field_an_article_may_lack(tmp_path):
     site = make_site(tmp_path / "site", production=False)
     append(

@@ -21,7 +21,6 @@ import functools
 import os
 import string
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 from pelican import readers
@@ -55,8 +54,28 @@ def _slugify(value: str, settings: Mapping[str, Any], regex_subs: Any) -> str:
     )
 
 
-def slug(fields: Mapping[str, str], path: Path | str, settings: Mapping[str, Any]) -> str:
-    """The slug Pelican gives the source: its Slug field, or one made from SLUGIFY_SOURCE."""
+def with_path_fields(
+    fields: Mapping[str, str], path: str, settings: Mapping[str, Any]
+) -> dict[str, str]:
+    """The source's fields over those Pelican's reader gives every source first, by its own
+    functions: DEFAULT_METADATA, DEFAULT_CATEGORY and DEFAULT_DATE, EXTRA_PATH_METADATA,
+    FILENAME_METADATA and PATH_METADATA, and the folder as the category (a page in pages/
+    is in the category "pages"). `path` is below PATH."""
+    found = readers.default_metadata(settings)
+    full_path = os.path.join(str(settings.get("PATH", "")), path)
+    found.update(readers.path_metadata(full_path, path, settings))
+    found.update(readers.parse_path_metadata(path, settings))
+    given = {
+        key.lower(): value.isoformat() if isinstance(value, datetime.datetime) else str(value)
+        for key, value in found.items()
+    }
+    return {**given, **fields}
+
+
+def slug(fields: Mapping[str, str], path: str, settings: Mapping[str, Any]) -> str:
+    """The slug Pelican gives the source (`path` below PATH): its Slug field (given by the
+    file or by its path), or one made from SLUGIFY_SOURCE."""
+    fields = with_path_fields(fields, path, settings)
     if given := (fields.get("slug") or "").strip():
         return given
     source = settings.get("SLUGIFY_SOURCE", "title")
@@ -169,6 +188,7 @@ def address(
     `path`. None when the pattern needs a value the source does not give (a Date that
     cannot be read: the fields' check reports that); MissingField when it names a field the
     source does not have, BadPattern when Python cannot format it."""
+    fields = with_path_fields(fields, path, settings)
     if override := fields.get(key):
         return override
     pattern = str(settings[setting_name(fields, settings, kind, key)])

@@ -378,7 +378,8 @@ def _a(kind: str) -> str:
 
 def slug_of(source: Source, settings: dict) -> str:
     """The slug Pelican gives the source (sitekit.core.addresses)."""
-    return addresses.slug(_values(source), source.path, settings)
+    relative = source.path.relative_to(settings["PATH"]).as_posix()
+    return addresses.slug(_values(source), relative, settings)
 
 
 def output_path(source: Source, settings: dict, kind: str = "article") -> str | None:
