@@ -84,7 +84,7 @@ REFUSED = [
         "Welcome to {{ site.title }}.\n",
         6,
         "`{{ site.title }}` is a Liquid variable (from Jekyll), which this site does not fill "
-        "in: write the text itself.",
+        "in: write the text itself (or, to show the braces as they are, put them in backticks).",
     ),
     (
         "aliases field",
@@ -162,6 +162,12 @@ def test_shortcodes_in_code_and_outside_are_told_apart(settings):
     source = parse(Path("a.md"), text, "a.md")
     problems = check.check_body(source, Path("/nonexistent"), settings)
     assert [(p.line, p.message.split(" is ")[0]) for p in problems] == [(12, "`{% img … %}`")]
+
+
+def test_double_braces_around_no_name_are_text(settings):
+    text = FIELDS + "\nThe square of x is $x^{{2}}$, and {{ 1 + 1 }} makes two.\n"
+    source = parse(Path("a.md"), text, "a.md")
+    assert check.check_body(source, Path("/nonexistent"), settings) == []
 
 
 UPDATE = FIELDS + "Update: 2026-12-01\n\nText.\n"
