@@ -175,6 +175,24 @@ def test_pelicans_warning_about_a_tag_names_each_file(tmp_path):
         ), line
 
 
+def test_pelicans_warning_about_two_articles_is_not_named_by_a_third(tmp_path):
+    """Pelican's generator still holds the last article it read when it warns about two
+    with one slug (at different dated addresses): the warning names both, and no other."""
+    site = make_site(tmp_path / "site", production=False)
+    append(site.settings, DATED)
+    other = site.article("massage-therapy-for-the-upper-back")
+    set_field(other, "Date", "2026-11-21")
+    set_field(other, "Slug", "back-massage-therapy")
+    (site.articles / "third.md").write_text(
+        "Title: Third\nDate: 2026-11-19\nCategory: C\nSummary: S.\n\nText.\n", "utf-8"
+    )
+    run = site.build(site.root / "output")
+    assert run.code == 1
+    lines = problems(run)
+    assert lines and all(line.startswith("error: There are 2 ") for line in lines), lines
+    assert all("back-massage-therapy.md" in line and "upper-back.md" in line for line in lines)
+
+
 def test_a_shortcode_in_a_link_names_the_file_and_shows_the_text_unescaped(tmp_path):
     site = make_site(tmp_path / "site", production=False)
     article = site.article("massage-therapy-for-the-upper-back")
