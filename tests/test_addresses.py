@@ -226,6 +226,7 @@ FIELDS = [
     {"title": "Drafted", "date": "2026-01-01", "category": "X", "status": "draft", "slug": "d"},
     {"title": "Shared", "date": "2026-01-01", "category": "X", "authors": "Bo Li, Ada Example"},
     {"title": "Offset", "date": "2026-03-05T23:30+05:00", "category": "X"},
+    {"title": "Zone", "date": "2026-01-01", "category": "X", "timezone": "America/New_York"},
 ]
 PATTERNS = [
     "{slug}/index.html",

@@ -22,6 +22,7 @@ import os
 import string
 from collections.abc import Iterator, Mapping
 from typing import Any
+from zoneinfo import ZoneInfoNotFoundError
 
 from pelican import readers
 from pelican.utils import path_to_url, set_date_tzinfo, slugify
@@ -94,10 +95,13 @@ def wrapper_slug(kind: str, name: str, settings: Mapping[str, Any]) -> str:
     return _slugify(name, settings, subs)
 
 
-def date(value: str, settings: Mapping[str, Any]) -> datetime.datetime | None:
-    """The Date field as the reader makes it (dateutil), in TIMEZONE; None if unreadable
-    (the check of the fields says what is wrong with it)."""
-    return _date(value, settings.get("TIMEZONE", "UTC"))
+def date(
+    value: str, settings: Mapping[str, Any], timezone: str | None = None
+) -> datetime.datetime | None:
+    """The Date field as the reader makes it (dateutil), in the source's Timezone field or
+    else TIMEZONE, as Pelican's Content does; None if unreadable (the check of the fields
+    says what is wrong with it, Pelican what is wrong with a Timezone)."""
+    return _date(value, timezone or settings.get("TIMEZONE", "UTC"))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -111,7 +115,10 @@ def _date(value: str, timezone: str) -> datetime.datetime | None:
             parsed = readers.METADATA_PROCESSORS["date"](value, None)
         except (ValueError, OverflowError):
             return None
-    return set_date_tzinfo(parsed, timezone)
+    try:
+        return set_date_tzinfo(parsed, timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 class _Fields(Mapping[str, Any]):
@@ -131,7 +138,7 @@ class _Fields(Mapping[str, Any]):
         if key in ("date", "modified") and (key == "date" or fields.get(key)):
             # Missing or unreadable, the fields' check tells the Date; an unreadable
             # Modified too. A Modified that is not there is a missing field.
-            if moment := date(fields.get(key, ""), settings):
+            if moment := date(fields.get(key, ""), settings, fields.get("timezone")):
                 return moment
             raise _Unreadable(key)
         if key == "author":
@@ -162,7 +169,7 @@ def is_draft(fields: Mapping[str, str], settings: Mapping[str, Any], kind: str) 
         return True
     if kind != "article" or settings.get("WITH_FUTURE_DATES", True):
         return False
-    moment = date(fields.get("date", ""), settings) if fields.get("date") else None
+    moment = date(fields["date"], settings, fields.get("timezone")) if fields.get("date") else None
     return moment is not None and moment > datetime.datetime.now(datetime.UTC)
 
 
