@@ -292,3 +292,9 @@ def test_an_image_in_an_indented_code_block_is_text_and_one_in_a_list_item_is_ch
     # The list item's further paragraph is indented the same way, and is an image.
     (error,) = refusals(site, INDENTED)
     assert "content/articles/bad.md:13: the image /images/photo.jpg has no alt text." in error
+
+
+def test_a_footnote_after_an_exclamation_mark_is_no_image():
+    body = "It works![^1] So does this![^note]\n\n[^1]: https://example.com/a.jpg says so.\n"
+    body += "[^note]: Plain words.\n"
+    assert list(check.images_of(body)) == []

@@ -41,7 +41,8 @@ MARKDOWN_IMAGE = re.compile(
 _REFERENCE_IMAGE = re.compile(
     r"!\[(?P<alt>[^\]]*)\](?:\s?\[(?P<id>[^\]]*)\])?(?![(\[:])(?P<attributes>\{[^}]*\})?"
 )
-_DEFINITION = re.compile(r"^ {0,3}\[(?P<id>[^\]]+)\]:\s*<?(?P<src>[^\s>]+)>?", re.MULTILINE)
+# (not a footnote's, [^1]: ...: "It works![^1]" is an exclamation and a footnote)
+_DEFINITION = re.compile(r"^ {0,3}\[(?P<id>[^\]^][^\]]*)\]:\s*<?(?P<src>[^\s>]+)>?", re.MULTILINE)
 HTML_IMAGE = re.compile(r"<img\b(?P<attributes>[^>]*)>", re.IGNORECASE)
 _HTML_ATTRIBUTE = re.compile(
     r"""(?P<name>[^\s"'>/=]+)(?:\s*=\s*(?:"(?P<q>[^"]*)"|'(?P<s>[^']*)'|(?P<u>[^\s"'=<>`]+)))?"""
