@@ -282,16 +282,22 @@ An example, indented as older blogs write code:
     <img src="https://example.com/logo.png">
     ![](/images/photo.jpg)
 
+> Quoted code:
+>
+>     <img src="https://example.com/quoted.png">
+
+<!-- An old embed: <img src="https://example.com/embed.png"> -->
+
 1. A step.
 
     ![](/images/photo.jpg)
 """
 
 
-def test_an_image_in_an_indented_code_block_is_text_and_one_in_a_list_item_is_checked(site):
+def test_an_image_in_code_or_a_comment_is_text_and_one_in_a_list_item_is_checked(site):
     # The list item's further paragraph is indented the same way, and is an image.
     (error,) = refusals(site, INDENTED)
-    assert "content/articles/bad.md:13: the image /images/photo.jpg has no alt text." in error
+    assert "content/articles/bad.md:19: the image /images/photo.jpg has no alt text." in error
 
 
 def test_a_footnote_after_an_exclamation_mark_is_no_image():

@@ -55,8 +55,10 @@ _SCHEME = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*:")
 ELSEWHERE = re.compile(r"^\s*(?:https?:|[/\\]{2})", re.IGNORECASE)
 _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
-# A line that may be part of an indented code block.
-_INDENTED = re.compile(r"( {4}|\t)")
+# A line that may be part of an indented code block (in a quote too: ">     code").
+_INDENTED = re.compile(r"(?: {0,3}> ?)*( {4}|\t)")
+# An HTML comment, which the sanitizer drops with what it holds.
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def image_file(src: str, article: Path, content_root: Path) -> Path | None:
@@ -84,7 +86,8 @@ def elsewhere(src: str) -> bool:
 
 
 def _without_code(body: str) -> str:
-    """The text with fenced code blocks and code spans blanked out, lines kept in place."""
+    """The text with fenced code blocks, code spans and HTML comments blanked out, lines
+    kept in place."""
     lines, fence = body.split("\n"), ""
     for n, line in enumerate(lines):
         found = _FENCE.match(line)
@@ -99,7 +102,8 @@ def _without_code(body: str) -> str:
         elif found:
             fence, lines[n] = found.group("fence"), ""
     text = "\n".join(lines)
-    return _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+    text = _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+    return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
 
 
 def html_attributes(attributes: str) -> dict[str, str]:
