@@ -76,7 +76,10 @@ def with_path_fields(
 def slug(fields: Mapping[str, str], path: str, settings: Mapping[str, Any]) -> str:
     """The slug Pelican gives the source (`path` below PATH): its Slug field (given by the
     file or by its path), or one made from SLUGIFY_SOURCE."""
-    fields = with_path_fields(fields, path, settings)
+    return _slug(with_path_fields(fields, path, settings), path, settings)
+
+
+def _slug(fields: Mapping[str, str], path: str, settings: Mapping[str, Any]) -> str:
     if given := (fields.get("slug") or "").strip():
         return given
     source = settings.get("SLUGIFY_SOURCE", "title")
@@ -132,7 +135,7 @@ class _Fields(Mapping[str, Any]):
         if key == "path":
             return path_to_url(fields.get("path") or self.path)
         if key == "slug":
-            return slug(fields, self.path, settings)
+            return _slug(fields, self.path, settings)
         if key == "lang":
             return language(fields, settings)
         if key in ("date", "modified") and (key == "date" or fields.get(key)):
