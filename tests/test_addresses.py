@@ -197,6 +197,24 @@ def test_pelicans_warning_names_each_file(tmp_path):
         ), line
 
 
+def test_pelicans_warning_about_two_articles_is_not_named_by_a_third(tmp_path):
+    """Pelican's generator still holds the last article it read when it warns about two
+    with one slug (at different dated addresses): the warning names both, and no other."""
+    site = make_site(tmp_path / "site", production=False)
+    append(site.settings, DATED)
+    other = site.article("massage-therapy-for-the-upper-back")
+    set_field(other, "Date", "2026-11-21")
+    set_field(other, "Slug", "back-massage-therapy")
+    (site.articles / "third.md").write_text(
+        "Title: Third\nDate: 2026-11-19\nCategory: C\nSummary: S.\n\nText.\n", "utf-8"
+    )
+    run = site.build(site.root / "output")
+    assert run.code == 1
+    lines = problems(run)
+    assert lines and all(line.startswith("error: There are 2 ") for line in lines), lines
+    assert all("back-massage-therapy.md" in line and "upper-back.md" in line for line in lines)
+
+
 def test_a_shortcode_in_a_link_names_the_file_and_shows_the_text_unescaped(tmp_path):
     site = make_site(tmp_path / "site", production=False)
     article = site.article("massage-therapy-for-the-upper-back")
@@ -229,6 +247,8 @@ FIELDS = [
     {"title": "Ösophagus & Co", "date": "2024-01-02", "category": "A B", "author": "Ada Example"},
     {"title": "Drafted", "date": "2026-01-01", "category": "X", "status": "draft", "slug": "d"},
     {"title": "Shared", "date": "2026-01-01", "category": "X", "authors": "Bo Li, Ada Example"},
+    {"title": "Offset", "date": "2026-03-05T23:30+05:00", "category": "X"},
+    {"title": "Zone", "date": "2026-01-01", "category": "X", "timezone": "America/New_York"},
 ]
 PATTERNS = [
     "{slug}/index.html",
@@ -237,6 +257,7 @@ PATTERNS = [
     "{lang}/{author}/{slug}.html",
     "{path}.html",
     "{title}/{date:%B %-d}/index.html",
+    "{date:%Y-%m-%d%Z}/{date:%F}/{slug}.html",
 ]
 
 
@@ -265,6 +286,60 @@ def test_the_check_works_out_each_address_as_pelicans_content_does(tmp_path, pat
         pelican = Article("", metadata, settings, str(source))
         ours = addresses.address(fields, f"articles/{source.name}", settings)
         assert ours == pelican.save_as, fields
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"USE_FOLDER_AS_CATEGORY": False, "DEFAULT_CATEGORY": "Allgemein"},
+        {"FILENAME_METADATA": r"(?P<slug>[^.]*)"},
+        {"EXTRA_PATH_METADATA": {"pages/about-us.md": {"slug": "team", "category": "Us"}}},
+    ],
+    ids=["folder as category", "default category", "slug from the file name", "by path"],
+)
+def test_the_check_works_out_a_pages_address_from_its_path_as_pelicans_reader_does(
+    tmp_path, settings
+):
+    """A field the file does not give, Pelican's reader takes from the settings and the path
+    (a page in pages/ is in the category "pages")."""
+    from pelican.contents import Page
+    from pelican.readers import Readers
+    from pelican.settings import DEFAULT_CONFIG, configure_settings
+
+    from sitekit.core import addresses
+
+    settings = configure_settings(
+        {
+            **DEFAULT_CONFIG,
+            "PATH": str(tmp_path),
+            "PAGE_SAVE_AS": "{category}/{slug}/index.html",
+            **settings,
+        }
+    )
+    (tmp_path / "pages").mkdir()
+    source = tmp_path / "pages" / "about-us.md"
+    source.write_text("Title: About\nSummary: S.\n\nText.\n", "utf-8")
+    pelican = Readers(settings).read_file(str(tmp_path), "pages/about-us.md", Page)
+    fields = {"title": "About", "summary": "S."}
+    assert addresses.address(fields, "pages/about-us.md", settings, "page") == pelican.save_as
+
+
+def test_a_modified_date_in_a_pattern_is_a_field_an_article_may_lack(tmp_path):
+    site = make_site(tmp_path / "site", production=False)
+    append(
+        site.settings,
+        'ARTICLE_URL = "{modified:%Y}/{slug}/"\nARTICLE_SAVE_AS = "{modified:%Y}/{slug}/index.html"',
+    )
+    add_field(site.article(), "Modified: 2026-11-22")
+    run = site.build(site.root / "output")
+    assert run.code == 1
+    (line,) = problems(run)
+    assert re.fullmatch(
+        r"error: \S*massage-therapy-for-the-upper-back\.md: ARTICLE_SAVE_AS in the settings "
+        r"names \{modified\}, but this article has no 'Modified:' field\. .*",
+        line,
+    ), line
 
 
 def test_a_translation_with_the_same_slug_is_refused_as_the_same_address(tmp_path):

@@ -274,3 +274,33 @@ def test_a_100_megapixel_photo_is_within_the_default_limit(tmp_path):
     assert check.unreadable(tmp_path / "hundred.png", 100).startswith(
         "cannot be read as an image (it holds no image data)."
     )
+
+
+INDENTED = """\
+An example, indented as older blogs write code:
+
+    <img src="https://example.com/logo.png">
+    ![](/images/photo.jpg)
+
+> Quoted code:
+>
+>     <img src="https://example.com/quoted.png">
+
+<!-- An old embed: <img src="https://example.com/embed.png"> -->
+
+1. A step.
+
+    ![](/images/photo.jpg)
+"""
+
+
+def test_an_image_in_code_or_a_comment_is_text_and_one_in_a_list_item_is_checked(site):
+    # The list item's further paragraph is indented the same way, and is an image.
+    (error,) = refusals(site, INDENTED)
+    assert "content/articles/bad.md:19: the image /images/photo.jpg has no alt text." in error
+
+
+def test_a_footnote_after_an_exclamation_mark_is_no_image():
+    body = "It works![^1] So does this![^note]\n\n[^1]: https://example.com/a.jpg says so.\n"
+    body += "[^note]: Plain words.\n"
+    assert list(check.images_of(body)) == []

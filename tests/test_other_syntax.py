@@ -8,7 +8,7 @@ import pytest
 from sitekit.core.sources import parse
 from sitekit.devtools import browser
 from sitekit.hosting.headers import content_security_policy
-from sitekit.markdown import check
+from sitekit.markdown import check, sanitize
 from sitekit.runner.known_settings import unknown_settings
 from sitekit.runner.settings import LOCAL_SETTINGS
 from sitekit.runner.sources import validate
@@ -84,7 +84,7 @@ REFUSED = [
         "Welcome to {{ site.title }}.\n",
         6,
         "`{{ site.title }}` is a Liquid variable (from Jekyll), which this site does not fill "
-        "in: write the text itself.",
+        "in: write the text itself (or, to show the braces as they are, put them in backticks).",
     ),
     (
         "aliases field",
@@ -164,6 +164,12 @@ def test_shortcodes_in_code_and_outside_are_told_apart(settings):
     assert [(p.line, p.message.split(" is ")[0]) for p in problems] == [(12, "`{% img … %}`")]
 
 
+def test_double_braces_around_no_name_are_text(settings):
+    text = FIELDS + "\nThe square of x is $x^{{2}}$, and {{ 1 + 1 }} makes two.\n"
+    source = parse(Path("a.md"), text, "a.md")
+    assert check.check_body(source, Path("/nonexistent"), settings) == []
+
+
 UPDATE = FIELDS + "Update: 2026-12-01\n\nText.\n"
 
 
@@ -226,6 +232,20 @@ def test_the_table_of_contents_follows_the_shifted_levels(settings):
     assert "<h1" not in html
     assert converter.toc.count("<li>") == 4
     assert '<li><a href="#one">One</a><ul>\n<li><a href="#one-a">One a</a></li>' in converter.toc
+
+
+def test_a_raw_h1_is_refused_in_one_line_and_never_published(settings):
+    """Raw HTML is not shifted with the Markdown headings: a second <h1> is refused."""
+    text = FIELDS + "\nIntro.\n\n<h1>Imported heading</h1>\n\nText.\n"
+    problems = check.check_body(parse(Path("a.md"), text, "a.md"), Path("/none"), settings)
+    assert [(p.line, p.message) for p in problems] == [
+        (
+            8,
+            "<h1> is not allowed in an article: the title is the page's one <h1>. Write the "
+            "heading as '## Heading' instead (or <h2>).",
+        )
+    ]
+    assert "<h1" not in sanitize.clean("<h1>Imported heading</h1>")
 
 
 def test_double_hash_headings_stay_h2_without_a_note(good_site):

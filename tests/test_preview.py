@@ -281,3 +281,16 @@ def test_temporary_files_are_no_edit_and_sed_i_is_one(tmp_path, capsys):
     finally:
         running.stop()
         watcher.join(timeout=10)
+
+
+def test_a_folder_named_like_a_temporary_file_is_watched(tmp_path):
+    content = tmp_path / "content"
+    (content / "articles" / "sedatives").mkdir(parents=True)
+    running = Preview.for_content(content, tmp_path / "output")
+    try:
+        assert not running.ignored(content / "articles" / "sedatives" / "sleep.md")
+        assert not running.ignored(content / "4913" / "notes.md")
+        assert running.ignored(content / "articles" / "sedatives" / "sedXy12ab")
+        assert running.ignored(content / "articles" / ".hidden" / "notes.md")
+    finally:
+        running.server.server_close()

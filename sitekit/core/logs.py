@@ -31,6 +31,9 @@ from sitekit.core.problems import display_path, one_line
 RELAYED = "sitekit_relayed"
 # Where Pelican's code holds the content object it is working on.
 _CONTENT_NAMES = ("self", "article", "page", "content")
+# Pelican's functions about many sources at once (two articles with one slug): the
+# generator that calls them still holds the last file it read, which is not the one.
+_ABOUT_MANY = frozenset({"process_translations", "get_original_items"})
 
 
 def source_of(frame: FrameType | None) -> str | None:
@@ -38,8 +41,8 @@ def source_of(frame: FrameType | None) -> str | None:
     Pelican content object (an article whose tag has no slug, a page whose text has a link
     Pelican cannot replace), else the file Pelican's `Readers.read_file` is reading."""
     while frame is not None:
-        if found := _source_in(frame):
-            return found
+        if (found := _source_in(frame)) is not None:
+            return found or None
         frame = frame.f_back
     return None
 
@@ -52,19 +55,24 @@ def source_of_error(error: BaseException) -> str | None:
     while trace is not None:
         frames.append(trace.tb_frame)
         trace = trace.tb_next
-    return next(filter(None, map(_source_in, reversed(frames))), None)
+    found = (source for source in map(_source_in, reversed(frames)) if source is not None)
+    return next(found, None) or None
 
 
 def _source_in(frame: FrameType) -> str | None:
+    """The source `frame` works on; "" when it works on many (look no further)."""
     from pelican.contents import Content
 
+    code = frame.f_code
+    in_pelican = f"{os.sep}pelican{os.sep}" in code.co_filename
+    if in_pelican and code.co_name in _ABOUT_MANY:
+        return ""
     found = frame.f_locals
     for name in _CONTENT_NAMES:
         value = found.get(name)
         if isinstance(value, Content) and getattr(value, "source_path", None):
             return str(value.source_path)
-    code = frame.f_code
-    reading = code.co_name == "read_file" and f"{os.sep}pelican{os.sep}" in code.co_filename
+    reading = in_pelican and code.co_name == "read_file"
     if reading and isinstance(found.get("path"), str):
         return os.path.join(found.get("base_path") or "", found["path"])
     return None

@@ -309,7 +309,7 @@ class Preview:
         self.output = output
         self.quiet = quiet
         self.watched = [path for path in watched if path.exists()]
-        self.ignore_files = build_ignores() + EDITOR_FILES
+        self.ignore_files = build_ignores()
         self.builder = Builder(["--output", str(output), *build_args])
         self.outcome = Outcome()
         handler = type("Handler", (PreviewHandler,), {"outcome": self.outcome})
@@ -330,7 +330,8 @@ class Preview:
 
     def ignored(self, path: Path) -> bool:
         """Whether a change to this file is no edit: the file, or a folder it is in below
-        a watched folder, matches IGNORE_FILES or EDITOR_FILES (as Pelican matches them)."""
+        a watched folder, matches IGNORE_FILES (as Pelican matches them), or the file's name
+        EDITOR_FILES (a folder `sedatives/` is the editor's own)."""
         for root in self.watched:
             if path == root:
                 parts = [path.name]
@@ -338,8 +339,14 @@ class Preview:
                 parts = path.relative_to(root).parts
             else:
                 continue
-            return "__pycache__" in parts or any(
-                fnmatch.fnmatch(part, pattern) for part in parts for pattern in self.ignore_files
+            return (
+                "__pycache__" in parts
+                or any(
+                    fnmatch.fnmatch(part, pattern)
+                    for part in parts
+                    for pattern in self.ignore_files
+                )
+                or any(fnmatch.fnmatch(parts[-1], pattern) for pattern in EDITOR_FILES)
             )
         return False
 

@@ -12,17 +12,20 @@ often a forgotten description. An image on another site is refused: the site's
 security policy (img-src 'self') would keep readers from seeing it. The size
 limit (``image_max_megapixels`` in sitekit.core.state.Options) guards against
 decompression bombs; an image within it is scaled down (sitekit.images.imaging).
-Examples of HTML in code (fenced blocks, `code spans`) are text, not images.
+Examples of HTML in code (fenced blocks, `code spans`, indented code blocks) are text, not
+images. An indented block is code or a list item's further paragraph depending on what
+comes before it, so a text with an image on an indented line is rendered to tell which.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
+import html5lib
 from PIL import Image, UnidentifiedImageError
 
 from sitekit.core.problems import Problem
@@ -38,7 +41,8 @@ MARKDOWN_IMAGE = re.compile(
 _REFERENCE_IMAGE = re.compile(
     r"!\[(?P<alt>[^\]]*)\](?:\s?\[(?P<id>[^\]]*)\])?(?![(\[:])(?P<attributes>\{[^}]*\})?"
 )
-_DEFINITION = re.compile(r"^ {0,3}\[(?P<id>[^\]]+)\]:\s*<?(?P<src>[^\s>]+)>?", re.MULTILINE)
+# (not a footnote's, [^1]: ...: "It works![^1]" is an exclamation and a footnote)
+_DEFINITION = re.compile(r"^ {0,3}\[(?P<id>[^\]^][^\]]*)\]:\s*<?(?P<src>[^\s>]+)>?", re.MULTILINE)
 HTML_IMAGE = re.compile(r"<img\b(?P<attributes>[^>]*)>", re.IGNORECASE)
 _HTML_ATTRIBUTE = re.compile(
     r"""(?P<name>[^\s"'>/=]+)(?:\s*=\s*(?:"(?P<q>[^"]*)"|'(?P<s>[^']*)'|(?P<u>[^\s"'=<>`]+)))?"""
@@ -51,6 +55,10 @@ _SCHEME = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*:")
 ELSEWHERE = re.compile(r"^\s*(?:https?:|[/\\]{2})", re.IGNORECASE)
 _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
+# A line that may be part of an indented code block (in a quote too: ">     code").
+_INDENTED = re.compile(r"(?: {0,3}> ?)*( {4}|\t)")
+# An HTML comment, which the sanitizer drops with what it holds.
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def image_file(src: str, article: Path, content_root: Path) -> Path | None:
@@ -78,7 +86,8 @@ def elsewhere(src: str) -> bool:
 
 
 def _without_code(body: str) -> str:
-    """The text with fenced code blocks and code spans blanked out, lines kept in place."""
+    """The text with fenced code blocks, code spans and HTML comments blanked out, lines
+    kept in place."""
     lines, fence = body.split("\n"), ""
     for n, line in enumerate(lines):
         found = _FENCE.match(line)
@@ -93,7 +102,8 @@ def _without_code(body: str) -> str:
         elif found:
             fence, lines[n] = found.group("fence"), ""
     text = "\n".join(lines)
-    return _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+    text = _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+    return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
 
 
 def html_attributes(attributes: str) -> dict[str, str]:
@@ -214,16 +224,22 @@ def image_problems(
     max_megapixels: int,
     used: set[str] | None = None,
     img_attributes: Collection[str] | None = None,
+    render: Callable[[str], str] | None = None,
 ) -> list[Problem]:
     """The images of an article's text, however written; adds each file it shows to `used`
-    (its real path). `img_attributes`: see images_of.
+    (its real path). `img_attributes`: see images_of. `render` makes the HTML of the text
+    (the site's Markdown settings): an image on an indented line that it puts in a code
+    block is text, not an image.
 
     A file outside content/ is never opened: containment.check refuses the address. An
     address with a scheme other than http: or https: (data:, javascript:) is the
     sanitizer's check's to refuse, in one line.
     """
     problems = []
-    for offset, src, described, how in images_of(body, img_attributes):
+    found = list(images_of(body, img_attributes))
+    if render is not None:
+        found = _shown(found, body, render)
+    for offset, src, described, how in found:
         number = first_line + offset
         if elsewhere(src):
             problems.append(Problem(shown, number, elsewhere_message(src)))
@@ -257,6 +273,29 @@ def image_problems(
         if wrong := unreadable(path, max_megapixels):
             problems.append(Problem(shown, number, f"the image {src} {wrong}"))
     return problems
+
+
+def _shown(
+    found: list[tuple[int, str, bool, str]], body: str, render: Callable[[str], str]
+) -> list[tuple[int, str, bool, str]]:
+    """The images that are not in an indented code block. Only a text with an image on an
+    indented line is rendered: each such line marked at its end, to see where it lands."""
+    lines = body.split("\n")
+    indented = {offset for offset, *_ in found if _INDENTED.match(lines[offset])}
+    if not indented:
+        return found
+    marked = [f"{line} {_MARK}{n}." if n in indented else line for n, line in enumerate(lines)]
+    root = html5lib.parseFragment(
+        render("\n".join(marked)), treebuilder="etree", namespaceHTMLElements=False
+    )
+    code = {
+        int(n) for pre in root.iter("pre") for n in re.findall(_MARKED, "".join(pre.itertext()))
+    }
+    return [image for image in found if image[0] not in code]
+
+
+_MARK = "sitekitline"
+_MARKED = re.compile(rf"{_MARK}(\d+)\.")
 
 
 def _missing(src: str, article: Path, content_root: Path) -> str:

@@ -139,6 +139,11 @@ def describe(refusal: Refusal, where: str) -> str:
             "in a text, so readers would not see them. Remove it: use Markdown, or ask for a "
             "class in the theme."
         )
+    if refusal.element == "h1":
+        return (
+            f"{refusal.shown()} is not allowed {where}: the title is the page's one <h1>. "
+            "Write the heading as '## Heading' instead (or <h2>)."
+        )
     if refusal.element not in sanitize.ELEMENTS:
         return (
             f"{refusal.shown()} is not allowed {where}: the text may hold Markdown and a few plain "
@@ -379,7 +384,8 @@ def _a(kind: str) -> str:
 
 def slug_of(source: Source, settings: dict) -> str:
     """The slug Pelican gives the source (sitekit.core.addresses)."""
-    return addresses.slug(_values(source), source.path, settings)
+    relative = source.path.relative_to(settings["PATH"]).as_posix()
+    return addresses.slug(_values(source), relative, settings)
 
 
 def name_problems(source: Source, settings: dict) -> list[Problem]:

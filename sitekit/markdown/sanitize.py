@@ -33,7 +33,8 @@ import nh3
 
 from sitekit.markdown import tables
 
-HEADINGS = {f"h{level}" for level in range(1, 7)}
+# A text's headings start at <h2> (markdown.headings): the title is the page's one <h1>.
+HEADINGS = {f"h{level}" for level in range(2, 7)}
 # Python-Markdown with "extra", and our footnotes section (markdown.footnotes).
 MARKDOWN_ELEMENTS = {
     *HEADINGS,

@@ -72,8 +72,9 @@ def aliases_problem(source: Source) -> Problem | None:
 _SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([\w./-]+)[^\n]*?[>%]\}\}")
 # A Liquid tag, `{% name … %}` (`{%-` and `-%}` trim spaces).
 _LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)[^\n]*?-?%\}")
-# A Liquid variable, `{{ page.title }}` or `{{ site.url | append: "/" }}`.
-_LIQUID_VARIABLE = re.compile(r"\{\{-?\s*([\w.]+)[^\n{}]*?-?\}\}")
+# A Liquid variable, `{{ page.title }}` or `{{ site.url | append: "/" }}`: a name, which
+# starts with a letter (`$x^{{2}}$` in a formula is none).
+_LIQUID_VARIABLE = re.compile(r"\{\{-?\s*([A-Za-z_][\w.]*)[^\n{}]*?-?\}\}")
 # Fenced code blocks, whose lines are code.
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -127,7 +128,8 @@ def _described(found: re.Match[str], kind: str) -> str:
         )
     return (
         f"`{{{{ {found.group(1)} }}}}` is a Liquid variable (from Jekyll), which this site does "
-        "not fill in: write the text itself."
+        "not fill in: write the text itself (or, to show the braces as they are, put them "
+        "in backticks)."
     )
 
 

@@ -35,6 +35,7 @@ from sitekit.markdown.check import (
     footer_page_problems,
     name_problems,
     output_path,
+    rendered,
     slug_of,
 )
 from sitekit.people import model as people
@@ -97,6 +98,7 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
             options.image_max_megapixels,
             used_images,
             sanitize.ATTRIBUTES["img"],
+            lambda text: rendered(text, settings),
         )
         if named := source.value("image"):
             problems += field_image_problems(
