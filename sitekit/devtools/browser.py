@@ -114,11 +114,18 @@ def routed_context(chromium: Any, site_url: str, server: str, **options: Any) ->
     Production pages name the site's public address; this serves them from loopback.
     """
     context = chromium.new_context(**options)
-    context.route(
-        site_url + "/**",
-        lambda route: route.fulfill(
-            response=route.fetch(url=route.request.url.replace(site_url, server))
-        ),
-    )
+
+    def answer(route: Any) -> None:
+        from playwright.sync_api import Error
+
+        try:
+            route.fulfill(response=route.fetch(url=route.request.url.replace(site_url, server)))
+        except Error as error:
+            # A request still in flight when its page or context closes (a lazy image, a
+            # favicon) has no one left to answer: that is the test ending, not a fault.
+            if "disposed" not in str(error) and "closed" not in str(error):
+                raise
+
+    context.route(site_url + "/**", answer)
     context.add_init_script(RECORD_CSP_VIOLATIONS)
     return context
