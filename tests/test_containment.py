@@ -7,9 +7,7 @@ Python warning, and the previous output/ byte for byte as it was.
 import contextlib
 import os
 import re
-import struct
 import threading
-import zlib
 
 import pytest
 from PIL import Image
@@ -19,6 +17,7 @@ from sitekit.core.problems import Problem, one_line
 from sitekit.core.state import Options, OptionsError
 from sitekit.images.plugin import source_of
 from tests.support.build import leftovers, run_build, run_build_process, snapshot
+from tests.support.images import png_header
 from tests.support.pages import ROOT
 
 
@@ -29,18 +28,6 @@ def article(body="Some text.", title="Good", **fields):
         f"Title: {title}\nDate: 2026-11-20\nCategory: Care\nSummary: A good article.\n"
         f"{header}\n{body}\n"
     )
-
-
-def png_header(path, width, height):
-    """A PNG that claims to be width x height pixels, in a few bytes: only its header is read."""
-
-    def chunk(kind, data):
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b""))
 
 
 @pytest.fixture

@@ -2,14 +2,13 @@
 a phone photo scaled down, a decompression bomb refused from its header."""
 
 import io
-import struct
-import zlib
 
 import pytest
 from PIL import Image, ImageOps
 
 from sitekit.images import check, imaging
 from tests.support.build import run_build, snapshot
+from tests.support.images import png_header
 from tests.support.pages import parse_html
 
 ARTICLE = "Title: {title}\nDate: 2026-11-20\nCategory: C\nSummary: S.\n{fields}\n{body}\n"
@@ -237,18 +236,6 @@ def test_a_large_jpeg_is_decoded_at_a_reduced_size(tmp_path, monkeypatch):
             assert made.width == width
     # At least twice the width made: 1/8 of 8000 for 320 px, 1/2 for 1280 px.
     assert decoded == [(1000, 750), (4000, 3000)]
-
-
-def png_header(path, width, height):
-    """A PNG that claims to be width x height pixels, in a few bytes: only its header is read."""
-
-    def chunk(kind, data):
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b""))
 
 
 def test_pillows_guard_is_the_sites_limit_and_refuses_a_bomb_from_its_header(tmp_path):

@@ -21,6 +21,7 @@ import functools
 import os
 import string
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfoNotFoundError
 
@@ -47,11 +48,25 @@ def follow_site_language(settings: dict[str, Any], defined: set[str]) -> None:
 
 
 def _slugify(value: str, settings: Mapping[str, Any], regex_subs: Any) -> str:
+    return _cached_slugify(
+        value,
+        tuple(tuple(sub) for sub in regex_subs),
+        settings.get("SLUGIFY_PRESERVE_CASE", False),
+        settings.get("SLUGIFY_USE_UNICODE", False),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _cached_slugify(
+    value: str, regex_subs: tuple[tuple[str, str], ...], preserve_case: bool, use_unicode: bool
+) -> str:
+    """Pelican's slugify, once a value: the check asks for the same tag's, category's and
+    author's slug in article after article (0.15 s of 0.55 at 1,000 articles)."""
     return slugify(
         value,
-        regex_subs=regex_subs,
-        preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
-        use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
+        regex_subs=[list(sub) for sub in regex_subs],
+        preserve_case=preserve_case,
+        use_unicode=use_unicode,
     )
 
 
