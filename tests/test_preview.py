@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 
 from sitekit.devtools import browser
-from sitekit.devtools.preview import RELOAD, SCRIPT, Preview
+from sitekit.devtools.preview import RELOAD, SCRIPT, Preview, read_through_swap
 from sitekit.hosting.headers import csp_directives, csp_hash
 from tests.support.pages import ROOT
 from tests.support.tools import require_tool
@@ -294,3 +294,18 @@ def test_a_folder_named_like_a_temporary_file_is_watched(tmp_path):
         assert running.ignored(content / "articles" / ".hidden" / "notes.md")
     finally:
         running.server.server_close()
+
+
+def test_a_page_asked_for_while_the_output_is_swapped_is_served_from_the_new_one(tmp_path):
+    """A rebuild swaps output/ by two renames; a request in between waits for the new folder
+    (seen once in CI: the page vanished between its check and its read)."""
+    root = tmp_path / "output"
+    (root / "a").mkdir(parents=True)
+    (root / "a" / "index.html").write_bytes(b"new")
+    root.rename(tmp_path / "staged")
+    threading.Timer(0.1, lambda: (tmp_path / "staged").rename(root)).start()
+    assert read_through_swap(root / "a" / "index.html", root) == b"new"
+    # A page that is not there, in a folder that is, is not found at once.
+    started = time.monotonic()
+    assert read_through_swap(root / "b" / "index.html", root) is None
+    assert time.monotonic() - started < 0.5

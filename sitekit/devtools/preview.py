@@ -170,6 +170,27 @@ def site_style(argv: list[str]) -> tuple[str, str, str]:
         return "The site", "", "search/"
 
 
+def read_through_swap(path: Path, root: Path, seconds: float = 1.0) -> bytes | None:
+    """The file's bytes, or None if it does not exist. A rebuild swaps the output folder
+    for its staged one by two renames, between which the folder is missing for a moment:
+    a request that falls in that gap waits for the new folder (`root`) instead of failing;
+    a page missing from a folder that is there is simply not found."""
+    deadline = time.monotonic() + seconds
+    retried = False
+    while True:
+        try:
+            return path.read_bytes()
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            if root.exists():
+                if retried:
+                    return None
+                retried = True  # the folder may have come back since the read: once more
+                continue
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.01)
+
+
 def production_policies(stylesheet: str, search_url: str) -> Policies:
     """Production's policies (sitekit.hosting.headers) for this stylesheet."""
     from sitekit.hosting.headers import csp_directives
@@ -252,8 +273,9 @@ class PreviewHandler(SiteHandler):
         target = Path(self.translate_path(path))
         if target.is_dir() and path.endswith("/"):
             target = target / "index.html"
-        if target.suffix == ".html" and target.is_file():
-            self.send_page(HTTPStatus.OK, target.read_bytes())
+        page = read_through_swap(target, Path(self.directory)) if target.suffix == ".html" else None
+        if page is not None:
+            self.send_page(HTTPStatus.OK, page)
             return
         super().do_GET()  # other files, the redirect to "dir/", and the 404 page
 
