@@ -111,12 +111,10 @@ CUSTOM_FIELDS: list[str] = []
 # The heading of the section footnotes become at the end of an article ("Sources" or "Notes").
 FOOTNOTES_HEADING = "Sources"
 
-# Shown on every article, above the text.
-HEALTH_NOTICE = (
-    "This article is general information, not medical advice. "
-    "Before starting massage or any treatment for pain, "
-    "consult a physician or another qualified health professional."
-)
+# Shown on every article, above the text: two lines on a phone, followed by a link to the
+# page HEALTH_DISCLAIMER names (its slug), which says it in full.
+HEALTH_NOTICE = "Not medical advice: see a professional about pain."
+HEALTH_DISCLAIMER = "medical-disclaimer"
 
 # Pretty URLs: every page is a folder with an index.html.
 ARTICLE_URL = "{slug}/"

@@ -3,6 +3,7 @@
 import pytest
 
 from sitekit.links.publish import check_links
+from tests.support.build import run_build
 from tests.support.pages import (
     ARTICLES,
     parse_html,
@@ -94,8 +95,8 @@ def test_article_pages_carry_notice_breadcrumb_neighbours_and_related(site, sett
         assert crumbs[-1]["aria-current"] == "page"
         pager = page.find("nav", attrs={"aria-label": "Older and newer articles"})
         assert {a["href"] for a in pager.find_all("a")} == others
-        related = page.find("section", attrs={"aria-labelledby": "related-heading"})
-        assert {a["href"] for a in related.find_all("a")} == others
+        # The only other article is the neighbour linked just above: no related articles.
+        assert page.find("section", attrs={"aria-labelledby": "related-heading"}) is None
         footer_links = {a["href"] for a in page.article.footer.find_all("a")}
         assert "/category/back-massage/" in footer_links
         assert any(href.startswith("/tag/") for href in footer_links)
@@ -116,3 +117,27 @@ def test_listings_show_title_date_summary_and_reading_time(site):
             assert entry.find(["h2", "h3"]).a and entry.time["datetime"]
             assert byline.endswith("min read"), listing
             assert len(entry.find_all("p")[-1].get_text()) > 40, listing
+
+
+def test_the_home_page_heading_is_not_the_site_name(site, settings):
+    home = parse_html(site.output / "index.html")
+    assert home.find("h1").get_text() != settings["SITENAME"]
+    assert home.find(class_="site-name").get_text() == settings["SITENAME"]
+
+
+def test_related_articles_leave_out_the_neighbours_linked_above_them(tmp_path):
+    from sitekit.devtools.bench import generate_site
+
+    generate_site(tmp_path / "content", 12)
+    run = run_build("--content", tmp_path / "content", output=tmp_path / "output")
+    assert run.code == 0, run.stderr
+    shown = 0
+    for path in sorted((tmp_path / "output").glob("article-*/index.html")):
+        page = parse_html(path)
+        pager = page.find("nav", attrs={"aria-label": "Older and newer articles"})
+        related = page.find("section", attrs={"aria-labelledby": "related-heading"})
+        neighbours = {a["href"] for a in pager.find_all("a")}
+        listed = {a["href"] for a in related.find_all("a")} if related else set()
+        assert neighbours and not neighbours & listed, path
+        shown += len(listed)
+    assert shown >= 12  # related articles are still found, just not the neighbours

@@ -421,16 +421,20 @@ def _values(source: Source) -> dict[str, str]:
 
 
 def footer_page_problems(settings: dict, page_slugs: set[str]) -> list[Problem]:
-    """FOOTER_PAGES names published pages only (a content folder with no pages has no links)."""
+    """FOOTER_PAGES and HEALTH_DISCLAIMER name published pages only (a content folder with no
+    pages has no links)."""
     if not page_slugs:
         return []
+    named = [("FOOTER_PAGES", slug) for slug in settings.get("FOOTER_PAGES", [])]
+    if settings.get("HEALTH_DISCLAIMER"):
+        named.append(("HEALTH_DISCLAIMER", settings["HEALTH_DISCLAIMER"]))
     return [
         Problem(
-            "FOOTER_PAGES in the settings",
+            f"{setting} in the settings",
             None,
             f"names the page '{slug}', but no published page in content/pages has that Slug. "
             f"Pages: {', '.join(sorted(page_slugs)) or 'none'}.",
         )
-        for slug in settings.get("FOOTER_PAGES", [])
+        for setting, slug in named
         if slug not in page_slugs
     ]

@@ -12,17 +12,45 @@ const query = (new URLSearchParams(location.search).get("q") || "").trim();
 // that, and parse no HTML.
 const text = (escaped) => escaped.replaceAll("&lt;", "<").replaceAll("&gt;", ">");
 
-function excerpt(marked) {
+// The excerpt's pieces: words outside marks at even places, marked words at odd ones.
+const pieces = (marked) => marked.split(/<mark>(.*?)<\/mark>/s).map(text);
+
+// Without its first `count` characters.
+function drop(parts, count) {
+  let left = count;
+  return parts.map((part) => {
+    const cut = Math.min(left, part.length);
+    left -= cut;
+    return part.slice(cut);
+  });
+}
+
+// The excerpt of a result, as a paragraph: without the title the result's heading already
+// shows (the indexed text starts with it), and with "…" where it cuts the text short.
+function excerpt(result) {
+  let parts = pieces(result.excerpt);
+  const plain = parts.join("");
+  const content = result.content.replace(/\s+/g, " ").trim();
+  const whole = plain.replace(/\s+/g, " ").trim();
+  const atStart = content.startsWith(whole);
+  const title = result.meta.title;
+  if (atStart && plain.startsWith(title)) {
+    const rest = plain.slice(title.length);
+    parts = drop(parts, plain.length - rest.replace(/^[\s.:;,!?]+/, "").length);
+  }
   const paragraph = document.createElement("p");
-  marked.split(/<mark>(.*?)<\/mark>/s).forEach((part, n) => {
+  if (!atStart) paragraph.append("… ");
+  parts.forEach((part, n) => {
+    if (!part) return;
     if (n % 2 === 0) {
-      paragraph.append(text(part));
+      paragraph.append(part);
     } else {
       const mark = document.createElement("mark");
-      mark.textContent = text(part);
+      mark.textContent = part;
       paragraph.append(mark);
     }
   });
+  if (!content.endsWith(whole)) paragraph.append(" …");
   return paragraph;
 }
 
@@ -33,7 +61,7 @@ function entry(result) {
   link.href = result.url;
   link.textContent = result.meta.title;
   heading.append(link);
-  item.append(heading, excerpt(result.excerpt));
+  item.append(heading, excerpt(result));
   return item;
 }
 
