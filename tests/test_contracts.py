@@ -133,10 +133,26 @@ def test_theme_colours_reads_the_top_level_root_rules(css, expected):
 
 def test_image_sizes_describe_the_stylesheets_column():
     tokens = imaging.theme_colours(SITE_CSS)
-    measure, space = (float(tokens[name].removesuffix("rem")) for name in ("--measure", "--space"))
+    measure, space = (
+        float(tokens[name].removesuffix("rem")) for name in ("--measure", "--space-s")
+    )
     gutters = 2 * space  # the body's padding, each side
     column = f"(min-width: {measure + gutters:g}rem) {measure:g}rem, calc(100vw - {gutters:g}rem)"
     assert column == imaging.SIZES
+
+
+def test_every_size_and_space_of_the_stylesheet_is_a_custom_property_of_its_scales():
+    """Lengths are written once, in the :root rules; the rest of the stylesheet names them.
+    Media queries cannot read custom properties, and a visually hidden element is 1px."""
+    rules = re.sub(r"/\*.*?\*/", "", SITE_CSS, flags=re.S)
+    rules = re.sub(r":root\s*\{[^}]*\}", "", rules)
+    rules = re.sub(r"\.visually-hidden\s*\{[^}]*\}", "", rules)
+    stray = [
+        declaration.strip()
+        for declaration in re.findall(r"[^;{}]*\d(?:rem|em|px|pt|vw|vh|ch)\b[^;{}]*", rules)
+        if not declaration.strip().startswith("@media")
+    ]
+    assert stray == []
 
 
 @pytest.mark.parametrize("name", [footnotes.SECTION_CLASS, scroll_boxes.BOX_CLASS])
