@@ -224,7 +224,8 @@ def livereload(c: Context, port: int = CONFIG["port"]) -> None:
 
 @task(help={"article": "the slug of the article to shoot"})
 def screenshots(c: Context, article: str = CONFIG["screenshot_article"]) -> None:
-    """Save PNGs of the home page, an article and the About page at 375 and 1280 px, light and dark, in screenshots/."""
+    """Save PNGs of what a reader first sees of the home page, an article and the About page: on a
+    375 by 667 phone and a 1280 by 800 screen, light and dark, in screenshots/."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -243,16 +244,16 @@ def screenshots(c: Context, article: str = CONFIG["screenshot_article"]) -> None
     CONFIG["screenshots"].mkdir(exist_ok=True)
     with browser.serving(CONFIG["output"]) as url, sync_playwright() as playwright:
         chromium = browser.launch(playwright)
-        for width in (375, 1280):
+        for width, height in ((375, 667), (1280, 800)):
             for scheme in ("light", "dark"):
                 context = chromium.new_context(
-                    viewport={"width": width, "height": 900}, color_scheme=scheme
+                    viewport={"width": width, "height": height}, color_scheme=scheme
                 )
                 page = context.new_page()
                 for name, path in pages.items():
                     page.goto(url + path)
                     target = CONFIG["screenshots"] / f"{name}-{width}-{scheme}.png"
-                    page.screenshot(path=str(target), full_page=True)
+                    page.screenshot(path=str(target))
                     print(target.relative_to(ROOT))
                 context.close()
         chromium.close()
