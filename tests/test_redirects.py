@@ -338,3 +338,15 @@ def test_nginx_redirects_map_and_published_addresses():
     ]
     assert saved_as("/a/") == "a/index.html"
     assert saved_as("/a.html") == "a.html"
+
+
+def test_a_page_claims_an_old_address_written_without_its_slash(tmp_path):
+    content = copy_content(tmp_path)
+    about = content / "pages" / "about.md"
+    title, rest = about.read_text("utf-8").split("\n", 1)
+    about.write_text(f"{title}\nRedirect-From: /about-us, /team.html\n{rest}", "utf-8")
+    run = build(content, tmp_path / "output", production=False)
+    assert run.code == 0, run.stderr
+    for name in ("about-us/index.html", "team.html"):
+        refresh = parse_html(run.output / name).find("meta", attrs={"http-equiv": "refresh"})
+        assert refresh["content"] == "0; url=/about/", name

@@ -200,5 +200,6 @@ def keep_record(output: Path, settings: dict[str, Any], build: BuildState) -> li
 
 
 def _kind(source: str, settings: dict[str, Any]) -> str:
+    """What replaces an address: a listing's or a feed's, with no source, may be either."""
     pages = tuple(folder.strip("/") + "/" for folder in settings.get("PAGE_PATHS") or [])
-    return "page" if source.startswith(pages) else "article"
+    return "page" if source.startswith(pages) else "article" if source else "article or page"
