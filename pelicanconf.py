@@ -69,6 +69,7 @@ PLUGINS = [
     "sitekit.listings.feeds",
     "sitekit.pages.render",
     "sitekit.links.plugin",
+    "sitekit.redirects.plugin",
     "sitekit.search.plugin",
     "sitekit.hosting.plugin",
 ]

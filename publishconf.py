@@ -41,6 +41,10 @@ SITEKIT = {
     "fingerprint_assets": True,
     "csp_meta": True,
     "headers_file": "_headers",
+    # Redirects for Netlify and Cloudflare (_redirects) and nginx (_redirects.nginx), and
+    # a build that refuses to lose an address content/addresses.txt records.
+    "redirects_file": "_redirects",
+    "keep_addresses": True,
     "sitemap": "sitemap.xml",
     "precompress": True,
     # One whole search index, whatever the last build made: readers load nothing more.

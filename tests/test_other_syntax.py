@@ -90,7 +90,8 @@ REFUSED = [
         "aliases field",
         None,
         5,
-        "'Aliases:' (old addresses that lead to this article) is not supported yet",
+        "'Aliases:' (old addresses that lead to this article) is Hugo's name for them: "
+        "write 'Redirect-From:' instead",
     ),
 ]
 

@@ -296,8 +296,9 @@ MISTAKES = [
         add_field("Aliases: /2019/10/autumn-notes/"),
         AUTUMN,
         2,
-        "'Aliases:' (old addresses that lead to this article) is not supported yet: this site "
-        "makes no redirects. Remove the line, and keep the old addresses in your notes.",
+        "'Aliases:' (old addresses that lead to this article) is Hugo's name for them: write "
+        "'Redirect-From:' instead, with the same addresses separated by commas, such as "
+        "'Redirect-From: /old-slug/, /2019/older-title/'.",
     ),
     (
         "external image",

@@ -68,6 +68,12 @@ class Options:
     csp_meta: bool = False
     # hosting.headers: where to write Netlify/Cloudflare's headers file ("" for none).
     headers_file: str = ""
+    # hosting.headers: where to write Netlify/Cloudflare's redirects file ("" for none), and
+    # beside it nginx's map of the same redirects (hosting.headers.NGINX_REDIRECTS).
+    redirects_file: str = ""
+    # redirects.publish: a build that would drop an address content/addresses.txt records
+    # fails (else it only warns in one line), and the record gains the new addresses.
+    keep_addresses: bool = False
     # hosting.sitemap: where to write the sitemap ("" for none).
     sitemap: str = ""
     # hosting.precompress: .gz and .br twins of every text file.
@@ -138,6 +144,13 @@ class BuildState:
     page_sources: dict[str, tuple[Path, Callable[[], frozenset[str]]]] = field(default_factory=dict)
     # listings.schedule: address (below SITEURL) of each draft or scheduled article -> what it is.
     unpublished: dict[str, tuple[str, Path]] = field(default_factory=dict)
+    # redirects.plugin: each old address a Redirect-From field claims (redirects.plugin.Claim).
+    redirect_claims: list[Any] = field(default_factory=list)
+    # redirects.publish: the redirects written (old address -> new, both below the site's
+    # root, as `/old-slug/`), and the addresses content/gone.txt lists; hosting writes each
+    # host's file from them, and the link check notes links to an old address.
+    moved: dict[str, str] = field(default_factory=dict)
+    gone: list[str] = field(default_factory=list)
     # listings.schedule: articles dated in the future (source path below content/ -> date).
     scheduled: dict[str, datetime] = field(default_factory=dict)
     # Notes for an editor that do not fail the build (source file as shown -> one line), such

@@ -18,6 +18,9 @@ tests/test_linkcheck.py compares it with html.parser on every page of a build.
 A problem names the Markdown file the link came from and the line where it is
 written, or, for a link that the theme puts on every page, the template's
 link once, with the number of pages.
+
+A link in a text to an old address that a Redirect-From field claims leads somewhere
+(its redirect page), and is noted, one line a file, with the new address to link to.
 """
 
 from __future__ import annotations
@@ -156,6 +159,16 @@ class Site:
             return f"leads to {path}, which has no section with id '{fragment}'", below_root
         return None
 
+    def below_root(self, page: str, link: str) -> str | None:
+        """The address below the site's root (`/old/`) a link of `page` leads to, if internal."""
+        link = link.strip()
+        if not link or link.startswith(("#", "mailto:", "tel:")):
+            return None
+        absolute, _ = urldefrag(urljoin(self.url_of(page), link))
+        if not absolute.startswith(self.root):
+            return None
+        return "/" + unquote(urlsplit(absolute[len(self.root) :]).path)
+
     def page(self, name: str) -> Page:
         if name not in self.pages:
             path = self.output / name
@@ -197,6 +210,8 @@ def check_links(
     output_name: str | None = None,
     digests: dict[str, str] | None = None,
     cache: Path | None = None,
+    moved: dict[str, str] | None = None,
+    notes: dict[str, list[str]] | None = None,
 ) -> list[Problem]:
     """Every broken internal link in the written HTML and XML files, one problem per place.
 
@@ -205,7 +220,8 @@ def check_links(
     article to what it is; `shown` names a source file as an editor reads it, and
     `output_name` the output folder. With `digests` (page -> sha256 of its bytes)
     and a `cache` file, a page read by an earlier check with the same bytes is
-    not read again.
+    not read again. With `moved` (old address -> new, as `/old/`), each link of a text
+    to an old address adds a line to `notes` (source as shown -> lines).
     """
     sources, unpublished = sources or {}, unpublished or {}
     site = Site(output, site_url, digests)
@@ -245,9 +261,34 @@ def check_links(
                 "correct it there.",
             )
         )
+    if moved and notes is not None:
+        _note_moved(site, sources, moved, notes, shown)
     if cache is not None:
         _save(cache, site.pages_by_digest())
     return sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))
+
+
+def _note_moved(
+    site: Site,
+    sources: dict[str, tuple[Path, Callable[[], frozenset[str]]]],
+    moved: dict[str, str],
+    notes: dict[str, list[str]],
+    shown: Callable[[Path], str],
+) -> None:
+    """A line for each text's link to an old address: it works, through a redirect."""
+    forms = {}
+    for old, new in moved.items():
+        for form in (old, old.rstrip("/"), old + "index.html" if old.endswith("/") else old):
+            forms[form] = new
+    for name, (source, text_links) in sorted(sources.items()):
+        if name not in site.files:
+            continue
+        for link in sorted(text_links()):
+            if (new := forms.get(site.below_root(name, link) or "")) is not None:
+                notes.setdefault(shown(source), []).append(
+                    f"the link '{link}' leads to an old address, which redirects to {new}: "
+                    "it works, but could link to the new address directly"
+                )
 
 
 def _load(cache: Path) -> dict[str, Page]:

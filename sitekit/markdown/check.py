@@ -48,6 +48,8 @@ KNOWN = (
     "image",
     "reviewed-by",
     "last-reviewed",
+    # sitekit.redirects: the article's or page's former addresses.
+    "redirect-from",
 )
 SUMMARY_LIMIT = 160
 # Fields that give a page's address or file. Pelican writes the address of the page a

@@ -22,8 +22,9 @@ In a code span or a code block they are text, as they should be, and pass: the
 text is rendered with the site's Markdown settings, and a shortcode counts only
 if it is in the rendered page outside ``<code>``.
 
-``Aliases:`` (old addresses to redirect from) is refused too: the site makes no
-redirects yet, and a silently ignored field would break old links without a word.
+``Aliases:`` (Hugo's old addresses to redirect from) is refused too, with the field this
+site reads instead, ``Redirect-From:`` (sitekit.redirects): a silently ignored field
+would break old links without a word.
 """
 
 from __future__ import annotations
@@ -62,9 +63,9 @@ def aliases_problem(source: Source) -> Problem | None:
     return Problem(
         source.shown,
         source.line_of("aliases"),
-        f"'{source.keys['aliases']}:' (old addresses that lead to this article) is not "
-        "supported yet: this site makes no redirects. Remove the line, and keep the old "
-        "addresses in your notes.",
+        f"'{source.keys['aliases']}:' (old addresses that lead to this article) is Hugo's "
+        "name for them: write 'Redirect-From:' instead, with the same addresses separated "
+        "by commas, such as 'Redirect-From: /old-slug/, /2019/older-title/'.",
     )
 
 

@@ -40,6 +40,7 @@ from sitekit.markdown.check import (
 )
 from sitekit.people import model as people
 from sitekit.people.check import check_credits
+from sitekit.redirects import check as redirects
 
 __all__ = ["Source", "contain", "validate"]
 
@@ -62,6 +63,8 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
     used_images: set[str] = set()
     problems: list[Problem] = []
     written_to: dict[str, list[tuple[str, int | None]]] = defaultdict(list)
+    # Old address -> the sources that claim it with Redirect-From (and the field's line).
+    claimed: dict[str, list[tuple[str, int | None]]] = defaultdict(list)
     prefix = display_path(root, shown_relative_to)
     problems += stray_files(settings, prefix)
     people_path = people.people_file(settings)
@@ -86,6 +89,9 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
             page_slugs.add(slug_of(source, settings))
         problems += check_fields(source, kind, custom) + check_body(source, root, settings, kind)
         problems += name_problems(source, settings)
+        problems += redirects.field_problems(source)
+        for old in redirects.claims(source):
+            claimed[old].append((shown, source.line_of(redirects.FIELD)))
         problems += reference_problems(source, root, prefix, publishable)
         if described or not people_problems:  # a file that does not parse is reported alone
             problems += check_credits(source, described, people_shown)
@@ -137,6 +143,8 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
         files, used_images, root, prefix, options.image_max_megapixels
     )
     problems += security_txt_problems(settings, datetime.now(UTC))
+    problems += redirects.claim_problems(claimed)
+    problems += redirects.gone_problems(root, prefix)
     for target, written in written_to.items():
         if len(written) > 1:
             (first, line), *rest = written

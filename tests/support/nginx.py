@@ -70,8 +70,9 @@ def free_port() -> int:
 
 
 def our_servers(root: Path, http_port: int, https_port: int, cert: Path, key: Path) -> str:
-    """deploy/nginx.conf as committed, pointed at this build, these ports (IPv4 loopback
-    only) and this certificate. Its redirect names the HTTPS port, as 443 needs none."""
+    """deploy/nginx.conf as committed, pointed at this build (its pages and its map of
+    redirects), these ports (IPv4 loopback only) and this certificate. Its redirect names
+    the HTTPS port, as 443 needs none."""
     config = (ROOT / "deploy" / "nginx.conf").read_text()
     config = re.sub(r"(?m)^    listen \[::\].*\n", "", config)
     config = re.sub(r"(?m)^    listen 80;$", f"    listen 127.0.0.1:{http_port};", config)
@@ -80,6 +81,10 @@ def our_servers(root: Path, http_port: int, https_port: int, cert: Path, key: Pa
     )
     config = config.replace("https://$host$request_uri", f"https://$host:{https_port}$request_uri")
     config = re.sub(r"(?m)^    root .*;$", f"    root {root};", config)
+    # The map of moved and gone addresses, which every production build writes beside its pages.
+    config = re.sub(
+        r"(?m)^    include .*/(_redirects\.nginx);$", rf"    include {root}/\1;", config
+    )
     config = re.sub(r"(?m)^    ssl_certificate .*;$", f"    ssl_certificate {cert};", config)
     return re.sub(r"(?m)^    ssl_certificate_key .*;$", f"    ssl_certificate_key {key};", config)
 
