@@ -24,7 +24,10 @@ def build_once(tmp_path_factory, name, **kwargs):
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """The real site, built once with the local settings. Read it; never change it."""
-    return build_once(tmp_path_factory, "site")
+    run = build_once(tmp_path_factory, "site")
+    import os
+    shutil.copytree(run.output, f"/tmp/site-debug-{os.environ.get('PYTEST_XDIST_WORKER', 'x')}", dirs_exist_ok=True)  # DEBUG
+    return run
 
 
 @pytest.fixture(scope="session")

@@ -29,13 +29,22 @@ AXE_COLOUR_OPTIONS = {
     "resultTypes": ["violations"],
 }
 
-# The sum of layout-shift scores so far, as the browser reports them.
+# The sum of layout-shift scores so far, as the browser reports them, and what moved.
 CLS_SCRIPT = """() => new Promise(resolve => {
   let total = 0;
+  const moved = [];
   new PerformanceObserver(list => {
-    for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
+    for (const entry of list.getEntries()) {
+      if (entry.hadRecentInput) continue;
+      total += entry.value;
+      for (const source of entry.sources || []) {
+        const node = source.node;
+        moved.push(node && node.nodeType === 1 ? node.tagName.toLowerCase() +
+          (node.className ? "." + node.className : "") : String(node && node.nodeName));
+      }
+    }
   }).observe({type: "layout-shift", buffered: true});
-  requestAnimationFrame(() => requestAnimationFrame(() => resolve(total)));
+  requestAnimationFrame(() => requestAnimationFrame(() => resolve([total, moved])));
 })"""
 
 SCROLLS_SIDEWAYS = "document.scrollingElement.scrollWidth > innerWidth"
@@ -83,8 +92,9 @@ def audit(
             problems.append(f"status {response.status}")
         if ready is not None:
             page.wait_for_function(ready, timeout=5000)
-        if (cls := page.evaluate(CLS_SCRIPT)) != 0:
-            problems.append(f"layout shift {cls}")
+        cls, moved = page.evaluate(CLS_SCRIPT)
+        if cls != 0:
+            problems.append(f"layout shift {cls} ({', '.join(moved)})")
         if page.evaluate(SCROLLS_SIDEWAYS):
             problems.append("scrolls horizontally")
         page.evaluate(AXE_SCRIPT)
