@@ -191,6 +191,15 @@ def clean(c: Context) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
+@task
+def review(c: Context) -> None:
+    """List every article's last review, reviewer and next review date, overdue first."""
+    from sitekit.devtools import review as site_review
+
+    settings, _ = site_build.load_settings(site_build.LOCAL_SETTINGS)
+    site_review.main(settings)
+
+
 @task(help={"port": "the port to listen on (default 8000)"})
 def serve(c: Context, port: int = CONFIG["port"]) -> None:
     """Serve output/ at http://127.0.0.1:8000 (build first)."""

@@ -12,14 +12,15 @@ This extension loads Python-Markdown's ``admonition`` and turns each
 ``editor-note`` block into a labelled aside, the same markup on every page and
 in every feed::
 
-    <aside class="editor-note" aria-label="Editor\N{RIGHT SINGLE QUOTATION MARK}s note">
-    <p class="editor-note-label"><strong>Editor\N{RIGHT SINGLE QUOTATION MARK}s note</strong>
+    <aside class="editor-note" aria-label="Editor's note">
+    <p class="editor-note-label"><strong>Editor's note</strong> ·
     <time datetime="2026-12-03">3 December 2026</time></p>
     <p>Petrissage is kneading; ...</p>
     </aside>
 
-The sanitizer (sitekit.markdown.sanitize) allows exactly this markup and no
-other value of it; the reading time (sitekit.markdown.reading_time) does not
+(with a typographic apostrophe in "Editor's"). The sanitizer
+(sitekit.markdown.sanitize) allows exactly this markup and no other value of
+it; the reading time (sitekit.markdown.reading_time) does not
 count it; the sources check (``problems`` below, called from
 sitekit.markdown.check) refuses, one line each, a note without a readable date
 or without text, and a block of any other type (``!!! warning``), which would
