@@ -79,6 +79,7 @@ def test_each_slip_has_a_dated_labelled_note_right_after_its_paragraph(site, slu
     assert len(notes) == len(SLIPS[slug])
     for note, (slip, correction) in zip(notes, SLIPS[slug], strict=True):
         assert note["aria-label"] == NOTE_LABEL
+        assert note["role"] == "note"  # no landmark: axe wants each landmark named apart
         assert note["class"] == ["editor-note"]
         label = note.find("p", class_="editor-note-label")
         assert label.find("strong").get_text() == NOTE_LABEL
@@ -121,6 +122,7 @@ def test_a_note_is_not_counted_in_the_reading_time(tmp_path):
     "html",
     [
         '<aside class="editor-note" aria-label="Advertisement"><p>x</p></aside>',
+        f'<aside class="editor-note" aria-label="{NOTE_LABEL}" role="navigation"></aside>',
         f'<aside class="ad" aria-label="{NOTE_LABEL}"><p>x</p></aside>',
         f'<aside class="editor-note" aria-label="{NOTE_LABEL}" id="x"><p>x</p></aside>',
         '<p class="lede">x</p>',
@@ -129,7 +131,8 @@ def test_a_note_is_not_counted_in_the_reading_time(tmp_path):
 )
 def test_the_allowlist_allows_the_note_markup_and_nothing_beside_it(html):
     note = (
-        f'<aside aria-label="{NOTE_LABEL}" class="editor-note">\n<p class="editor-note-label">'
+        f'<aside aria-label="{NOTE_LABEL}" class="editor-note" role="note">\n'
+        '<p class="editor-note-label">'
         f'<strong>{NOTE_LABEL}</strong> · <time datetime="2026-12-03">3 December 2026</time></p>'
         "\n<p>A note.</p>\n</aside>"
     )

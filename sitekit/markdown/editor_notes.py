@@ -12,7 +12,7 @@ This extension loads Python-Markdown's ``admonition`` and turns each
 ``editor-note`` block into a labelled aside, the same markup on every page and
 in every feed::
 
-    <aside class="editor-note" aria-label="Editor's note">
+    <aside class="editor-note" role="note" aria-label="Editor's note">
     <p class="editor-note-label"><strong>Editor's note</strong> ·
     <time datetime="2026-12-03">3 December 2026</time></p>
     <p>Petrissage is kneading; ...</p>
@@ -72,6 +72,8 @@ class EditorNotes(Treeprocessor):
         element.tag = "aside"
         element.attrib.clear()
         element.set("class", CLASS)
+        # A note, not a landmark: an article may hold several, all named alike.
+        element.set("role", "note")
         element.set("aria-label", LABEL)
         title = element[0] if len(element) else None
         if title is None or title.get("class") != "admonition-title":

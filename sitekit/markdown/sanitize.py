@@ -98,7 +98,7 @@ CLASSES = {
 CODE_CLASS = re.compile(r"language-[\w+#.-]+")
 # Attributes allowed with certain values only, by element: an editor's note's label.
 ATTRIBUTE_VALUES: dict[str, dict[str, set[str]]] = {
-    "aside": {"aria-label": {editor_notes.LABEL}},
+    "aside": {"aria-label": {editor_notes.LABEL}, "role": {"note"}},
 }
 # Links and images lead to web pages, e-mail addresses, or (with no scheme) this site.
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
