@@ -62,20 +62,23 @@ def note_reviews(generator: Any) -> None:
     build = state.of(generator.settings)
     on = review.today()
     overdue = []
-    for article in [*generator.articles, *generator.drafts]:
+    # Translations (Pelican's other-language articles) are pages of their own too.
+    published = [*generator.articles, *generator.translations]
+    for article in [*published, *generator.drafts, *generator.drafts_translations]:
+        reviewed = parse_iso(article.metadata.get("last-reviewed", ""))
         review_by = parse_iso(article.metadata.get("review-by", ""))
         modified = article.metadata.get("modified")  # Pelican's own attribute defaults to Date
         article.review = review.schedule(
             published=article.date.date(),
             modified=modified.date() if modified else None,
-            last_reviewed=article.last_reviewed,
+            last_reviewed=reviewed.date() if reviewed else None,
             review_by=review_by.date() if review_by else None,
-            reviewer=article.reviewer.name if article.reviewer else "",
+            reviewer=article.metadata.get("reviewed-by", ""),
             months=build.options.review_interval_months,
             on=on,
         )
         article.review_notice = build.options.review_notice and article.review.overdue
-        if article.review.overdue and article in generator.articles:
+        if article.review.overdue and any(article is other for other in published):
             shown = display_path(Path(article.source_path))
             overdue.append((shown, article.review.next_review))
     if overdue:
