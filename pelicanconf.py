@@ -74,8 +74,9 @@ PLUGINS = [
     "sitekit.hosting.plugin",
 ]
 # Options of our plugins and publishing steps: sitekit.core.state.Options lists
-# every one with its default. Local builds use the defaults.
-SITEKIT = {}
+# every one with its default. Local builds use the defaults, but for health_site:
+# this site is about health, so its articles are schema.org MedicalWebPages.
+SITEKIT = {"health_site": True}
 
 # Metadata is escaped by default; article bodies are marked safe in article.html.
 JINJA_ENVIRONMENT = {
@@ -99,6 +100,8 @@ MARKDOWN = {
         "sitekit.markdown.headings": {},
         # A table column's alignment as a class: the security policy blocks style attributes.
         "sitekit.markdown.tables": {},
+        # Editor's notes beside the author's text: '!!! editor-note "YYYY-MM-DD"' blocks.
+        "sitekit.markdown.editor_notes": {},
         # Last: the same HTML, faster (it guards the patterns the ones above registered).
         "sitekit.markdown.guards": {},
     },

@@ -191,6 +191,44 @@ def clean(c: Context) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
+@task(
+    help={
+        "external": "also fetch every link to another site (never done by a build)",
+        "timeout": "seconds to wait for each external link (default 20)",
+        "output": "the written site to check (default: output/)",
+    }
+)
+def check_links(c: Context, external: bool = False, timeout: int = 20, output: str = "") -> None:
+    """Check the links of the written site: internal ones, and with --external the others."""
+    from sitekit.core.sources import markdown_files
+    from sitekit.links import external as external_links
+    from sitekit.links.publish import check_links as internal_links
+
+    settings, _ = site_build.load_settings(site_build.LOCAL_SETTINGS)
+    folder = Path(output) if output else CONFIG["output"]
+    if not folder.is_dir():
+        raise Exit(f"error: {folder}/ does not exist: run 'invoke build' first.", code=1)
+    problems = internal_links(folder, settings.get("SITEURL", ""))
+    for problem in problems:
+        print(f"error: {problem}")
+    code = 1 if problems else 0
+    if external:
+        sources = markdown_files(settings) + markdown_files(settings, "PAGE")
+        cache = folder.parent / f".{folder.name}.links"  # `invoke clean` removes it
+        code |= external_links.main(folder, settings.get("SITEURL", ""), sources, cache, timeout)
+    if code:
+        raise Exit(code=code)
+
+
+@task
+def review(c: Context) -> None:
+    """List every article's last review, reviewer and next review date, overdue first."""
+    from sitekit.devtools import review as site_review
+
+    settings, _ = site_build.load_settings(site_build.LOCAL_SETTINGS)
+    site_review.main(settings)
+
+
 @task(help={"port": "the port to listen on (default 8000)"})
 def serve(c: Context, port: int = CONFIG["port"]) -> None:
     """Serve output/ at http://127.0.0.1:8000 (build first)."""

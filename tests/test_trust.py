@@ -206,6 +206,24 @@ AUTHORS = '[[people]]\nname = "Author One"\nbio = "For the tests only."\n'
             "content/authors.toml:1: ",
             "the url of Author One must start with https://.",
         ),
+        (
+            "Reviewed-By: Author One\nLast-Reviewed: 2026-11-25\nReview-By: 2026-11-24\n",
+            AUTHORS,
+            "content/articles/one.md:7: ",
+            "'Review-By: 2026-11-24' is earlier than 'Last-Reviewed: 2026-11-25'",
+        ),
+        (
+            "Review-By: 2026-11-19\n",
+            AUTHORS,
+            "content/articles/one.md:5: ",
+            "'Review-By: 2026-11-19' is earlier than 'Date: 2026-11-20'",
+        ),
+        (
+            "Review-By: next spring\n",
+            AUTHORS,
+            "content/articles/one.md:5: ",
+            "'Review-By: next spring' is not a valid date",
+        ),
     ],
     ids=[
         "unknown author",
@@ -216,6 +234,9 @@ AUTHORS = '[[people]]\nname = "Author One"\nbio = "For the tests only."\n'
         "no reviewer",
         "no bio",
         "script as a url",
+        "next review before the last",
+        "next review before the date",
+        "next review no date",
     ],
 )
 def test_credit_mistakes_fail_with_one_line_and_keep_the_output(

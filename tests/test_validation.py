@@ -104,6 +104,31 @@ CASES = [
         "still holds the TODO placeholder",
     ),
     ("a status Pelican does not know", article(Status="weird"), None, "Unknown status 'weird'"),
+    # Editor's notes (sitekit.markdown.editor_notes): the text starts on line 6.
+    (
+        "an editor's note with no text",
+        article(body='Text.\n\n!!! editor-note "2026-12-03"\n\nMore text.\n'),
+        8,
+        "this editor's note has no text",
+    ),
+    (
+        "a block of an unknown type",
+        article(body='!!! warning "Careful"\n    Mind the neck.\n'),
+        6,
+        "'!!! warning' is not a block this site knows",
+    ),
+    (
+        "an editor's note with no date",
+        article(body="!!! editor-note\n    A note.\n"),
+        6,
+        "this editor's note has no date",
+    ),
+    (
+        "an editor's note with a date written day first",
+        article(body='!!! editor-note "3/12/2026"\n    A note.\n'),
+        6,
+        "the date '3/12/2026' of this editor's note is not a date written as YYYY-MM-DD",
+    ),
 ]
 
 
@@ -231,7 +256,8 @@ def test_an_article_without_tags_has_no_tag_line(good_site):
     )
     assert run.code == 0, run.stderr
     footer = parse_html(good_site / "output" / "untagged" / "index.html").article.footer
-    assert " ".join(footer.get_text().split()) == "Filed under Care."
+    filed = footer.find_all("p")[-1]  # after the review dates
+    assert " ".join(filed.get_text().split()) == "Filed under Care."
 
 
 # (what the article holds, the end of the one error line)

@@ -178,3 +178,23 @@ def test_actionlint_finds_nothing(actionlint):
 def test_actionlint_sees_a_broken_workflow(actionlint):
     found, broken = actionlint
     assert any("configured" in problem for problem in found[broken])
+
+
+def test_a_weekly_run_only_checks_the_external_links_and_only_reports():
+    parsed = workflow()
+    on = parsed.get("on", parsed.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert [entry["cron"] for entry in on["schedule"]] == ["17 6 * * 1"]
+    jobs = parsed["jobs"]
+    scheduled = {
+        name for name, job in jobs.items() if job.get("if") == "github.event_name == 'schedule'"
+    }
+    assert scheduled == {"links"}
+    # configure and deploy skip a scheduled run, and build needs configure: nothing is published.
+    for name in ("configure", "deploy"):
+        assert jobs[name]["if"] == "github.event_name != 'schedule'"
+    assert jobs["build"]["needs"] == "configure"
+    links = jobs["links"]
+    assert links["permissions"] == {"contents": "read"}
+    commands = " ".join(s.get("run", "") for s in steps(links))
+    assert "invoke check-links --external" in commands
+    assert not [s for s in steps(links) if "uses" in s and "checkout" not in s["uses"]]

@@ -84,6 +84,14 @@ class Options:
     # search.publish: at most this many articles in each part of the index (a shard), so
     # that Pagefind's memory stays under 250 MB; the search page asks every shard.
     search_shard: int = 800
+    # people.review: an article is due for a new review this many months after its last
+    # review (or, with none, its Modified or Date), unless its Review-By field says when.
+    review_interval_months: int = 12
+    # people.plugin: an overdue article tells its readers so, under the byline.
+    review_notice: bool = True
+    # The site is about health: articles are schema.org MedicalWebPages, for patients
+    # (theme/templates/partials/structured_data.html).
+    health_site: bool = False
 
     def __post_init__(self) -> None:
         for suffix in self.downloads:
@@ -92,6 +100,12 @@ class Options:
                     f"{OPTIONS_KEY}['downloads'] lists file suffixes in lower case with their "
                     f"dot, such as '.pdf', not {suffix!r}"
                 )
+
+        if self.review_interval_months < 1:
+            raise OptionsError(
+                f"{OPTIONS_KEY}['review_interval_months'] must be at least 1, "
+                f"not {self.review_interval_months}"
+            )
 
     def processes(self) -> int:
         """How many processes read and render: the `workers` option, or one per core."""

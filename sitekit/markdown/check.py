@@ -24,7 +24,7 @@ from sitekit.core.dates import date_problem, parse_iso
 from sitekit.core.problems import Problem
 from sitekit.core.sources import Source, within
 from sitekit.core.suggest import did_you_mean
-from sitekit.markdown import footnotes, sanitize, syntax
+from sitekit.markdown import editor_notes, footnotes, sanitize, syntax
 from sitekit.markdown.sanitize import Refusal
 
 REQUIRED = ("title", "date", "category", "summary")
@@ -48,6 +48,7 @@ KNOWN = (
     "image",
     "reviewed-by",
     "last-reviewed",
+    "review-by",
     # sitekit.redirects: the article's or page's former addresses.
     "redirect-from",
 )
@@ -330,6 +331,8 @@ def check_body(
         line = locate(source, refusal, after)
         after = line - source.body_line if line is not None else after
         problems.append(Problem(source.shown, line, describe(refusal, f"in {_a(kind)}")))
+    for offset, message in editor_notes.problems(source.body):
+        problems.append(Problem(source.shown, source.body_line + offset, message))
     problems += syntax.foreign_syntax_problems(
         source, lambda text: rendered(text, settings or {"MARKDOWN": {}})
     )

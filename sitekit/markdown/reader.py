@@ -49,7 +49,7 @@ from pelican.utils import pelican_open
 
 from sitekit.core import forks, state
 from sitekit.core.problems import display_path
-from sitekit.markdown import footnotes, sanitize
+from sitekit.markdown import editor_notes, footnotes, sanitize
 from sitekit.markdown.reading_time import WORDS, count_words
 
 logger = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ class Converter:
             formatted,
             sanitize.clean(getattr(self.body, "toc", "")),
             count_headings(getattr(self.body, "toc_tokens", [])),
-            count_words(content),
+            count_words(editor_notes.without_notes(content)),
             parsed(meta),
             getattr(self.body, "headings_shifted", False),
         )

@@ -3,6 +3,8 @@
 Replaces pelican-statistics, which also computes readability scores (syllable
 counts of every word) that the theme never shows: a third of a cold build's
 time at 1,000 articles. It also skipped drafts, so a draft preview had none.
+An editor's note (sitekit.markdown.editor_notes) is not the author's text: its words
+are not counted.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from pelican import signals
 
 from sitekit.core import state
+from sitekit.markdown.editor_notes import without_notes
 
 _TAG = re.compile(r"<[^>]*>")
 # Chinese and Japanese write no spaces between words: each ideograph or kana counts as a
@@ -45,7 +48,7 @@ def set_reading_time(generator: Any) -> None:
     for article in [*generator.articles, *generator.drafts]:
         words = getattr(article, WORDS, None)
         if words is None:  # not read by markdown.reader (another format)
-            words = count_words(article._content or "")
+            words = count_words(without_notes(article._content or ""))
         article.reading_minutes = reading_minutes(words, pace)
 
 

@@ -31,7 +31,7 @@ from functools import cache
 import html5lib
 import nh3
 
-from sitekit.markdown import tables
+from sitekit.markdown import editor_notes, tables
 
 # A text's headings start at <h2> (markdown.headings): the title is the page's one <h1>.
 HEADINGS = {f"h{level}" for level in range(2, 7)}
@@ -65,9 +65,12 @@ MARKDOWN_ELEMENTS = {
     "tr",
     "ul",
 }
+# An editor's note (sitekit.markdown.editor_notes): an aside with its label and date, and
+# nothing else those two may carry.
+NOTE_ELEMENTS = {"aside", "time"}
 # Written by hand in a text now and then; none can carry an attribute.
 PLAIN_ELEMENTS = {"b", "i", "kbd", "sub", "del", "ins", "mark", "s", "small"}
-ELEMENTS = frozenset(MARKDOWN_ELEMENTS | PLAIN_ELEMENTS)
+ELEMENTS = frozenset(MARKDOWN_ELEMENTS | NOTE_ELEMENTS | PLAIN_ELEMENTS)
 ATTRIBUTES = {
     "a": {"href", "title", "aria-label"},  # aria-label: a note's link back to the text
     "abbr": {"title"},
@@ -76,6 +79,7 @@ ATTRIBUTES = {
     "sup": {"id"},  # a note's number in the text
     "section": {"aria-labelledby"},  # the Sources section
     "code": {"class"},  # a fenced block's language: "language-python", and nothing else
+    "time": {"datetime"},  # an editor's note's date
     **{heading: {"id"} for heading in HEADINGS},  # the table of contents links to each
 }
 # Classes Markdown gives, by element: any other class is refused.
@@ -86,12 +90,16 @@ CLASSES = {
     # A table column's alignment (sitekit.markdown.tables): never a style attribute, which
     # the production security policy blocks.
     **{cell: set(tables.CLASSES) for cell in ("th", "td")},
+    "aside": {editor_notes.CLASS},  # an editor's note, and its label
+    "p": {editor_notes.LABEL_CLASS},
 }
 # The one class a code element may have: its language, as a fenced block names it. Not
 # any class: a text could borrow the theme's own (`skip-link`, `visually-hidden`).
 CODE_CLASS = re.compile(r"language-[\w+#.-]+")
-# Attributes allowed with certain values only, by element: none at present.
-ATTRIBUTE_VALUES: dict[str, dict[str, set[str]]] = {}
+# Attributes allowed with certain values only, by element: an editor's note's label.
+ATTRIBUTE_VALUES: dict[str, dict[str, set[str]]] = {
+    "aside": {"aria-label": {editor_notes.LABEL}, "role": {"note"}},
+}
 # Links and images lead to web pages, e-mail addresses, or (with no scheme) this site.
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 URL_ATTRIBUTES = frozenset({"href", "src"})

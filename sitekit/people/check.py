@@ -66,4 +66,32 @@ def check_credits(source: Source, people: dict[str, Person], file_shown: str) ->
                     f"'{source.keys['date']}: {source.value('date')}'. An article is reviewed "
                     "after it is written: correct one of them.",
                 )
+    problems += _review_by_problems(source)
     return problems
+
+
+def _review_by_problems(source: Source) -> list[Problem]:
+    """Review-By: a date, and not before the last review (or, with none, the article's Date)."""
+    written = source.value("review-by")
+    if not written:
+        return []
+    line = source.line_of("review-by")
+    if message := date_problem(source.keys["review-by"], written):
+        return [Problem(source.shown, line, message)]
+    due = parse_iso(written)
+    for key in ("last-reviewed", "date"):
+        before = parse_iso(source.value(key))
+        if due and before and due.date() < before.date():
+            what = "its last review" if key == "last-reviewed" else "the article's date"
+            return [
+                Problem(
+                    source.shown,
+                    line,
+                    f"'{source.keys['review-by']}: {written}' is earlier than "
+                    f"'{source.keys[key]}: {source.value(key)}': the next review comes after "
+                    f"{what}. Correct one of them.",
+                )
+            ]
+        if before:  # the last review is the date to compare with, when there is one
+            break
+    return []

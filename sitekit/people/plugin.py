@@ -7,6 +7,9 @@ only attaches what templates show:
 - ``article.person``: the Person the ``Author:`` field names (None without one);
 - ``article.reviewer`` and ``article.last_reviewed``: from ``Reviewed-By:`` and
   ``Last-Reviewed:``;
+- ``article.review`` (sitekit.people.review): its last and next review, and whether it
+  is overdue; ``article.review_notice``: whether its page says so (the ``review_notice``
+  option). The build names the overdue published articles in one note;
 - ``author.person`` on each Author object, for its page (author.html).
 
 The file is part of the build's inputs digest (sitekit.core.inputs), so a changed
@@ -15,13 +18,16 @@ bio renders every page that shows it again.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pelican import signals
 
 from sitekit.core import state
 from sitekit.core.dates import parse_iso
+from sitekit.core.problems import display_path
 from sitekit.people import model as people
+from sitekit.people import review
 
 
 def load(pelican: Any) -> None:
@@ -48,6 +54,35 @@ def attach(generator: Any) -> None:
         article.reviewer_page = pages.get(reviewer) if reviewer else None
         reviewed = parse_iso(article.metadata.get("last-reviewed", ""))
         article.last_reviewed = reviewed.date() if reviewed else None
+    note_reviews(generator)
+
+
+def note_reviews(generator: Any) -> None:
+    """Each article's review dates (``article.review``), and one note naming the overdue."""
+    build = state.of(generator.settings)
+    on = review.today()
+    overdue = []
+    # Translations (Pelican's other-language articles) are pages of their own too.
+    published = [*generator.articles, *generator.translations]
+    for article in [*published, *generator.drafts, *generator.drafts_translations]:
+        reviewed = parse_iso(article.metadata.get("last-reviewed", ""))
+        review_by = parse_iso(article.metadata.get("review-by", ""))
+        modified = article.metadata.get("modified")  # Pelican's own attribute defaults to Date
+        article.review = review.schedule(
+            published=article.date.date(),
+            modified=modified.date() if modified else None,
+            last_reviewed=reviewed.date() if reviewed else None,
+            review_by=review_by.date() if review_by else None,
+            reviewer=article.metadata.get("reviewed-by", ""),
+            months=build.options.review_interval_months,
+            on=on,
+        )
+        article.review_notice = build.options.review_notice and article.review.overdue
+        if article.review.overdue and any(article is other for other in published):
+            shown = display_path(Path(article.source_path))
+            overdue.append((shown, article.review.next_review))
+    if overdue:
+        build.notices[review.NOTICE_KEY] = review.notice(overdue)
 
 
 def register() -> None:

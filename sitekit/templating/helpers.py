@@ -5,7 +5,8 @@
   summary can close the block early (``</script>``) or start markup inside it;
 - the ``url_path`` filter turns the file a page is written to into its address
   below SITEURL (``tag/x/index.html`` is ``tag/x/``);
-- ``SITEURL`` and ``SEARCH_URL`` are globals too, so that macros need no context.
+- ``SITEURL`` and ``SEARCH_URL`` are globals too, so that macros need no context;
+- ``HEALTH_SITE``: the ``health_site`` option (articles are schema.org MedicalWebPages).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 
 from markupsafe import Markup
 from pelican import signals
+
+from sitekit.core import state
 
 _UNSAFE_IN_SCRIPT = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
@@ -52,6 +55,7 @@ def add_helpers(generator: Any) -> None:
     # page a SITEURL of its own, is refused (runner.settings).
     for name in ("SITEURL", "SEARCH_URL"):
         generator.env.globals[name] = settings.get(name, "")
+    generator.env.globals["HEALTH_SITE"] = state.of(settings).options.health_site
 
 
 def register() -> None:

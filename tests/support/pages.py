@@ -35,10 +35,13 @@ def page_paths(output: Path) -> list[str]:
 
 
 def read_article_source(path: Path) -> tuple[dict[str, str], list[str]]:
-    """The metadata and the body paragraphs of a Markdown article."""
+    """The metadata and the body paragraphs of a Markdown article: the author's text, without
+    the editor's notes (`!!! editor-note` blocks) beside it."""
     header, _, body = path.read_text(encoding="utf-8").partition("\n\n")
     metadata = dict(line.split(": ", 1) for line in header.splitlines())
-    paragraphs = [" ".join(p.split()) for p in body.split("\n\n") if p.strip()]
+    paragraphs = [
+        " ".join(p.split()) for p in body.split("\n\n") if p.strip() and not p.startswith("!!! ")
+    ]
     return metadata, paragraphs
 
 
