@@ -26,7 +26,12 @@ def site(tmp_path_factory):
     """The real site, built once with the local settings. Read it; never change it."""
     run = build_once(tmp_path_factory, "site")
     import os
-    shutil.copytree(run.output, f"/tmp/site-debug-{os.environ.get('PYTEST_XDIST_WORKER', 'x')}", dirs_exist_ok=True)  # DEBUG
+
+    shutil.copytree(
+        run.output,
+        f"/tmp/site-debug-{os.environ.get('PYTEST_XDIST_WORKER', 'x')}",
+        dirs_exist_ok=True,
+    )  # DEBUG
     return run
 
 

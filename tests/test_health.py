@@ -181,13 +181,21 @@ def dated_site(tmp_path_factory):
 def test_the_build_names_the_overdue_articles_in_one_note(dated_site):
     _, run, old, reviewed, _ = dated_site
     notes = [line for line in run.stderr.splitlines() if "review" in line]
+    # The longest overdue first.
     assert notes == [
-        f"note: due for a new review: {_shown(run, 'checked.md')} "
-        f"(since {reviewed + relativedelta(months=12):%Y-%m-%d}), {_shown(run, 'old.md')} "
-        f"(since {old + relativedelta(months=12):%Y-%m-%d}). 'invoke review' lists every "
+        f"note: due for a new review: {_shown(run, 'old.md')} "
+        f"(since {old + relativedelta(months=12):%Y-%m-%d}), {_shown(run, 'checked.md')} "
+        f"(since {reviewed + relativedelta(months=12):%Y-%m-%d}). 'invoke review' lists every "
         "article's review dates."
     ]
     assert not [line for line in run.stderr.splitlines() if line.startswith(("error", "warn"))]
+
+
+def test_the_overdue_note_stays_one_short_line_on_a_large_site():
+    overdue = [(f"content/articles/a{n:04d}.md", date(2024, 1, 1 + n % 28)) for n in range(1000)]
+    line = review.notice(overdue)
+    assert line.count(".md") == review.NAMED_AT_MOST and "and 995 more" in line
+    assert line.startswith("content/articles/a0000.md (since 2024-01-01)")
 
 
 def _shown(run, name):

@@ -79,9 +79,18 @@ def schedule(
     )
 
 
+# The overdue articles the build's line names; past that it counts the rest, so that the
+# line stays one line on a site of thousands.
+NAMED_AT_MOST = 5
+
+
 def notice(overdue: list[tuple[str, date]]) -> str:
-    """The build's one line about the overdue articles (path as shown, next review)."""
-    named = ", ".join(f"{path} (since {due:%Y-%m-%d})" for path, due in sorted(overdue))
+    """The build's one line about the overdue articles (path as shown, next review), the
+    longest overdue first."""
+    ordered = sorted(overdue, key=lambda item: (item[1], item[0]))
+    named = ", ".join(f"{path} (since {due:%Y-%m-%d})" for path, due in ordered[:NAMED_AT_MOST])
+    more = len(ordered) - NAMED_AT_MOST
+    named += f" and {more} more" if more > 0 else ""
     return f"{named}. 'invoke review' lists every article's review dates."
 
 
