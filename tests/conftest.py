@@ -24,15 +24,7 @@ def build_once(tmp_path_factory, name, **kwargs):
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """The real site, built once with the local settings. Read it; never change it."""
-    run = build_once(tmp_path_factory, "site")
-    import os
-
-    shutil.copytree(
-        run.output,
-        f"/tmp/site-debug-{os.environ.get('PYTEST_XDIST_WORKER', 'x')}",
-        dirs_exist_ok=True,
-    )  # DEBUG
-    return run
+    return build_once(tmp_path_factory, "site")
 
 
 @pytest.fixture(scope="session")
