@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import http.server
 import itertools
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import ClassVar
 
 import pytest
 
+from sitekit.devtools import browser
 from sitekit.links import external
 from tests.support.build import run_build
 from tests.support.tools import require_tool
@@ -56,13 +56,8 @@ def server():
     Answers.asked = Counter()
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answers)
     httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with browser.running(httpd) as url:
+        yield url
 
 
 def article(origin: str) -> str:

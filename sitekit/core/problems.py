@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,13 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return showable(f"{where}: {self.message}")
+
+
+def claimed_by_many(places: list[tuple[str, int | None]], says: Callable[[str], str]) -> Problem:
+    """One problem for what several places claim: named at the first place, and `says` given
+    the others ("b.md and c.md")."""
+    (first, line), *rest = places
+    return Problem(first, line, says(" and ".join(shown for shown, _line in rest)))
 
 
 def one_line(text: str) -> str:

@@ -85,7 +85,13 @@ def make_server(
 @contextmanager
 def serving(folder: Path) -> Iterator[str]:
     """Serve `folder` on a free loopback port for the duration of the block; yields its URL."""
-    server = make_server(folder)
+    with running(make_server(folder)) as url:
+        yield url
+
+
+@contextmanager
+def running(server: Any) -> Iterator[str]:
+    """Run a loopback HTTP server in a thread for the duration of the block; yields its URL."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

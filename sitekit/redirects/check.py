@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sitekit.core.problems import Problem
+from sitekit.core.problems import Problem, claimed_by_many
 from sitekit.core.sources import Source
 
 FIELD = "redirect-from"
@@ -83,14 +83,13 @@ def claim_problems(claimed: dict[str, list[tuple[str, int | None]]]) -> list[Pro
     problems = []
     for address, by in sorted(claimed.items()):
         if len(by) > 1:
-            (first, line), *rest = by
-            others = " and ".join(shown for shown, _ in rest)
             problems.append(
-                Problem(
-                    first,
-                    line,
-                    f"'Redirect-From: {address}' is also claimed by {others}: an old address "
-                    "can lead to one page only. Keep it in the one that replaces it.",
+                claimed_by_many(
+                    by,
+                    lambda others, address=address: (
+                        f"'Redirect-From: {address}' is also claimed by {others}: an old "
+                        "address can lead to one page only. Keep it in the one that replaces it."
+                    ),
                 )
             )
     return problems

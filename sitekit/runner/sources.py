@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sitekit.containment.check import reference_problems, tree_problems
 from sitekit.core import addresses
-from sitekit.core.problems import Problem, display_path
+from sitekit.core.problems import Problem, claimed_by_many, display_path
 from sitekit.core.sources import (
     Source,
     content_entries,
@@ -147,13 +147,13 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
     problems += redirects.gone_problems(root, prefix)
     for target, written in written_to.items():
         if len(written) > 1:
-            (first, line), *rest = written
-            others = " and ".join(shown for shown, _line in rest)
             problems.append(
-                Problem(
-                    first,
-                    line,
-                    f"this file and {others} would be written to the same place, {target}. Give each a different Slug.",
+                claimed_by_many(
+                    written,
+                    lambda others, target=target: (
+                        f"this file and {others} would be written to the same place, {target}. "
+                        "Give each a different Slug."
+                    ),
                 )
             )
     return sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))
