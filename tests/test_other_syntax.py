@@ -299,10 +299,7 @@ def test_an_aligned_table_breaks_no_production_policy(good_site, chromium, style
         context = chromium.new_context()
         context.route(
             url + "/**",
-            lambda route: route.fulfill(
-                response=(response := route.fetch()),
-                headers={**response.headers, "content-security-policy": policy},
-            ),
+            lambda route: browser.pass_on(route, headers={"content-security-policy": policy}),
         )
         context.add_init_script(browser.RECORD_CSP_VIOLATIONS)
         page = context.new_page()

@@ -1,6 +1,7 @@
 """The live preview tells the truth: edits show at once, a broken build shows its problems, code changes apply."""
 
 import contextlib
+import os
 import re
 import shutil
 import socket
@@ -311,3 +312,22 @@ def test_a_page_asked_for_while_the_output_is_swapped_is_served_from_the_new_one
     started = time.monotonic()
     assert read_through_swap(root / "b" / "index.html", root) is None
     assert time.monotonic() - started < 0.5
+
+
+def test_a_reader_who_leaves_before_the_answer_leaves_no_traceback(tmp_path, capfd):
+    """A closed tab or a cancelled image resets the connection mid-answer: the server lets it
+    go in silence, where http.server would print a traceback into the terminal's output."""
+    import struct
+
+    (tmp_path / "big.bin").write_bytes(os.urandom(8 << 20))
+    with browser.running(browser.make_server(tmp_path)) as url:
+        port = int(url.rsplit(":", 1)[1])
+        for _ in range(3):
+            client = socket.create_connection(("127.0.0.1", port))
+            client.sendall(b"GET /big.bin HTTP/1.0\r\n\r\n")
+            client.recv(1)
+            # Close with a reset, as a browser that gives up does.
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            client.close()
+        time.sleep(0.5)
+    assert "Traceback" not in capfd.readouterr().err

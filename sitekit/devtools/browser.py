@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,6 +59,15 @@ class SiteHandler(SimpleHTTPRequestHandler):
         return page
 
 
+class Server(ThreadingHTTPServer):
+    """A threading server that lets a reader who left before the answer go: a closed tab or a
+    cancelled image is no error, and its traceback would break into the terminal's output."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class PortBusyError(OSError):
     """Another program is listening on the port."""
 
@@ -72,7 +82,7 @@ def make_server(
     """A server for `folder`; PortBusyError, with a one-line message, if the port is taken."""
     bound = type("Handler", (handler,), {"quiet": quiet})
     try:
-        return ThreadingHTTPServer((host, port), partial(bound, directory=str(folder)))
+        return Server((host, port), partial(bound, directory=str(folder)))
     except OSError as error:
         if error.errno != errno.EADDRINUSE:
             raise
@@ -120,18 +130,24 @@ def routed_context(chromium: Any, site_url: str, server: str, **options: Any) ->
     Production pages name the site's public address; this serves them from loopback.
     """
     context = chromium.new_context(**options)
-
-    def answer(route: Any) -> None:
-        from playwright.sync_api import Error
-
-        try:
-            route.fulfill(response=route.fetch(url=route.request.url.replace(site_url, server)))
-        except Error as error:
-            # A request still in flight when its page or context closes (a lazy image, a
-            # favicon) has no one left to answer: that is the test ending, not a fault.
-            if "disposed" not in str(error) and "closed" not in str(error):
-                raise
-
-    context.route(site_url + "/**", answer)
+    context.route(
+        site_url + "/**",
+        lambda route: pass_on(route, url=route.request.url.replace(site_url, server)),
+    )
     context.add_init_script(RECORD_CSP_VIOLATIONS)
     return context
+
+
+def pass_on(route: Any, url: str | None = None, headers: dict[str, str] | None = None) -> None:
+    """Answer a routed request with what the server at `url` (its own by default) answers,
+    with `headers` added."""
+    from playwright.sync_api import Error
+
+    try:
+        response = route.fetch(url=url)
+        route.fulfill(response=response, headers={**response.headers, **(headers or {})})
+    except Error as error:
+        # A request still in flight when its page or context closes (a lazy image, a
+        # favicon) has no one left to answer: that is the test ending, not a fault.
+        if "disposed" not in str(error) and "closed" not in str(error):
+            raise
