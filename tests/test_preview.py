@@ -116,12 +116,14 @@ def test_the_open_page_follows_every_save_and_shows_a_broken_build(preview, chro
     assert (
         f"articles/{ARTICLE}.md:2: 'Date: 11/20/2026' is not written as YYYY-MM-DD" in problems[0]
     )
-    assert page.evaluate("getComputedStyle(document.body).maxWidth") != "none"  # the site's style
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('main')).maxWidth") != "none"
+    )  # the site's style
 
     preview.article.write_text(original)
     page.wait_for_function("() => document.title.startsWith('Back Massage Therapy')", timeout=5000)
     # Each page ran the reload script and kept its style, and nothing broke the policy.
-    assert page.evaluate("getComputedStyle(document.body).maxWidth") != "none"
+    assert page.evaluate("getComputedStyle(document.querySelector('main')).maxWidth") != "none"
     assert page.evaluate("window.__csp") == []
     page.close()
 

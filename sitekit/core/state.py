@@ -175,6 +175,11 @@ class BuildState:
     search_base: dict[str, list[str]] | None = None
     # pages.render: the writer, whose deferred pages are rendered on `finalized`.
     writer: Any = None
+    # The live preview (through the runner): the pages an open browser shows (names below
+    # the output); pages.render renders each as soon as Pelican writes it and hands its bytes
+    # to `first_page` (name, bytes), before the other pages are rendered.
+    first_pages: frozenset[str] = frozenset()
+    first_page: Callable[[str, bytes], None] | None = None
     # pages.render: the pages whose bytes changed in this build (`rendered` counts them);
     # `reused` counts those linked from the last output, their bytes unchanged.
     rendered_pages: list[str] = field(default_factory=list)

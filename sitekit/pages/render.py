@@ -93,6 +93,10 @@ class DeferredWriter(Writer):
         path = sanitised_join(self.output_path, name)
         self.pending.append(_Pending(name, path, template, localcontext))
         self._ours.add(path)
+        if name in self.build.first_pages and self.build.first_page is not None:
+            # The page an open browser shows, rendered now as Pelican's own writer would;
+            # `flush` renders it again with the others and writes that.
+            self.build.first_page(name, template.render(localcontext).encode("utf-8"))
         return ""
 
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
