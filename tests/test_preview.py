@@ -192,6 +192,10 @@ def test_each_rebuild_runs_the_projects_current_code_and_settings(tmp_path):
 
     try:
         assert wait_for(lambda: minutes() == 3, 30)
+        # A save to an article: built by the warm worker, which has our Python imported.
+        article = project / "content" / "articles" / f"{ARTICLE}.md"
+        article.write_text(article.read_text() + "\nA sentence for the warm worker.\n")
+        assert wait_for(lambda: "A sentence for the warm worker." in fetch(url)[1], 30)
         # Our Python: the reading time plugin now counts ten words a minute.
         plugin = project / "sitekit" / "markdown" / "reading_time.py"
         plugin.write_text(plugin.read_text().replace("/ words_per_minute)", "/ 10)"))

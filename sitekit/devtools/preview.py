@@ -36,6 +36,7 @@
 
 from __future__ import annotations
 
+import atexit
 import base64
 import contextlib
 import fnmatch
@@ -344,11 +345,14 @@ class Builder:
         self.context.set_forkserver_preload(PRELOAD)
         self.worker: Any = None
         self.connection: Any = None
+        atexit.register(self.stop_worker)  # before multiprocessing waits for its children
 
     def start_worker(self) -> None:
         self.stop_worker()
         self.connection, theirs = self.context.Pipe()
-        self.worker = self.context.Process(target=serve_builds, args=(theirs,), daemon=True)
+        # Not a daemon: a build forks processes of its own. It ends when told, or when
+        # this process has gone (its end of the pipe closes).
+        self.worker = self.context.Process(target=serve_builds, args=(theirs,))
         self.worker.start()
         theirs.close()
 
@@ -539,6 +543,7 @@ class Preview:
         self.server = make_server(output, host, port, quiet=True, handler=handler)
         self.url = f"http://{host}:{self.server.server_address[1]}"
         self.stopping = threading.Event()
+        self.busy = False  # a build is running (the tests wait for the preview to settle)
 
     @classmethod
     def for_content(cls, content: Path, output: Path, quiet: bool = True) -> Preview:
@@ -585,6 +590,13 @@ class Preview:
         return max((p.stat().st_mtime_ns for p in files if p.exists()), default=0), len(files)
 
     def rebuild(self, reason: str, fresh: bool = False) -> None:
+        self.busy = True
+        try:
+            self._rebuild(reason, fresh)
+        finally:
+            self.busy = False
+
+    def _rebuild(self, reason: str, fresh: bool) -> None:
         started = time.perf_counter()
         code, summary, problems, page, policies, confirmed = self.builder.build(
             # After a change to the code, the theme or the settings the early page could
