@@ -44,6 +44,7 @@ import hashlib
 import html
 import multiprocessing
 import re
+import signal
 import sys
 import threading
 import time
@@ -658,3 +659,21 @@ class Preview:
 
     def stop(self) -> None:
         self.stopping.set()
+
+
+def serve_content(content: str, output: str, port: int) -> None:
+    """A preview of another content folder until interrupted: the benchmark runs it in a
+    process of its own, as `invoke livereload` runs."""
+    preview = Preview(
+        Path(output),
+        [Path(content)],
+        port=port,
+        build_args=("--content", content),
+        quiet=True,
+        content=Path(content),
+    )
+    # Stopped as Ctrl-C stops `invoke livereload`: the worker is told to end.
+    signal.signal(signal.SIGTERM, lambda number, frame: preview.stop())
+    preview.start()
+    with contextlib.suppress(KeyboardInterrupt):
+        preview.watch()
