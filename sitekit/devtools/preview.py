@@ -101,28 +101,29 @@ EDITOR_FILES = (
 )
 
 
-def content_path() -> Path:
-    """The content folder of the local settings (Pelican's PATH)."""
+def local_settings() -> dict[str, Any] | None:
+    """The local settings as the build reads them, or None if they are broken."""
     try:
         from sitekit.runner import LOCAL_SETTINGS, load_settings
 
-        settings, _ = load_settings(LOCAL_SETTINGS)
-        return Path(settings["PATH"])
-    except Exception:  # broken settings: every change then builds in a new worker
-        return Path("content")
+        return load_settings(LOCAL_SETTINGS)[0]
+    except Exception:
+        return None
 
 
-def build_ignores() -> tuple[str, ...]:
-    """The patterns of IGNORE_FILES in the local settings, as the build reads them."""
-    try:
-        from sitekit.runner import LOCAL_SETTINGS, load_settings
+def content_path(settings: dict[str, Any] | None) -> Path:
+    """The content folder (Pelican's PATH); with broken settings, `content`."""
+    return Path(settings["PATH"] if settings else "content")
 
-        settings, _ = load_settings(LOCAL_SETTINGS)
-        return tuple(settings["IGNORE_FILES"])
-    except Exception:  # the settings may be what is broken: Pelican's own default then
+
+def build_ignores(settings: dict[str, Any] | None = None) -> tuple[str, ...]:
+    """The patterns of IGNORE_FILES, as the build reads them; with broken settings,
+    Pelican's own default."""
+    if settings is None:
         from pelican.settings import DEFAULT_CONFIG
 
         return tuple(DEFAULT_CONFIG["IGNORE_FILES"])
+    return tuple(settings["IGNORE_FILES"])
 
 
 @dataclass(frozen=True)
@@ -346,6 +347,7 @@ class Builder:
         self.context.set_forkserver_preload(PRELOAD)
         self.worker: Any = None
         self.connection: Any = None
+        self.starting: threading.Thread | None = None
         atexit.register(self.stop_worker)  # before multiprocessing waits for its children
 
     def start_worker(self) -> None:
@@ -358,6 +360,9 @@ class Builder:
         theirs.close()
 
     def stop_worker(self) -> None:
+        if self.starting is not None and self.starting is not threading.current_thread():
+            self.starting.join()
+            self.starting = None
         if self.worker is None:
             return
         with contextlib.suppress(OSError):
@@ -369,8 +374,10 @@ class Builder:
         self.connection.close()
         self.worker = self.connection = None
 
-    def pid(self) -> int | None:
-        return self.worker.pid if self.worker is not None else None
+    def warm_up(self) -> None:
+        """Start the worker in the background; the first build waits for it."""
+        self.starting = threading.Thread(target=self.start_worker, daemon=True)
+        self.starting.start()
 
     def build(
         self,
@@ -378,6 +385,9 @@ class Builder:
         on_page: Callable[[str, bytes], None] = lambda name, page: None,
         fresh: bool = False,
     ) -> Result:
+        if self.starting is not None:
+            self.starting.join()
+            self.starting = None
         if fresh or self.worker is None or not self.worker.is_alive():
             self.start_worker()
         try:
@@ -534,15 +544,19 @@ class Preview:
         self.output = output
         self.quiet = quiet
         self.watched = [path for path in watched if path.exists()]
-        self.ignore_files = build_ignores()
-        # A save below it builds in the warm worker; any other change, in a new one.
-        self.content = (content or content_path()).resolve()
-        self.builder = Builder(["--output", str(output), *build_args])
         self.outcome = Outcome()
         handler = type("Handler", (PreviewHandler,), {"outcome": self.outcome})
         output.mkdir(parents=True, exist_ok=True)
         self.server = make_server(output, host, port, quiet=True, handler=handler)
         self.url = f"http://{host}:{self.server.server_address[1]}"
+        self.builder = Builder(["--output", str(output), *build_args])
+        # The worker starts (the forkserver imports Pelican, the worker our code) while
+        # this process reads the settings.
+        self.builder.warm_up()
+        settings = local_settings()
+        self.ignore_files = build_ignores(settings)
+        # A save below it builds in the warm worker; any other change, in a new one.
+        self.content = (content or content_path(settings)).resolve()
         self.stopping = threading.Event()
         self.busy = False  # a build is running (the tests wait for the preview to settle)
 
