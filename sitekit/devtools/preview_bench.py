@@ -82,8 +82,9 @@ def process_tree(pid: int) -> list[int]:
                 stat = (entry / "stat").read_text()
             except OSError:
                 continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            children.setdefault(parent, []).append(int(entry.name))
+            state, parent = stat.rsplit(")", 1)[1].split()[:2]
+            if state != "Z":  # a process that has ended, not yet waited for
+                children.setdefault(int(parent), []).append(int(entry.name))
     found, todo = [], [pid]
     while todo:
         current = todo.pop()
@@ -172,10 +173,11 @@ def ours(folder: Path, content: Path, article: Path, rounds: int, gap: float) ->
         url = f"http://127.0.0.1:{port}/{article.stem}/"
         wait_until_served(url, process)
         first = time.perf_counter() - started
-        # The server, the forkserver and the warm worker, once the first build is done.
-        at_start = memory_mb(process.pid, 3)
+        # The server, multiprocessing's resource tracker, the forkserver and the warm
+        # worker, once the first build is done.
+        at_start = memory_mb(process.pid, 4)
         saves = time_saves(url, article, rounds, gap)
-        after = memory_mb(process.pid, 3)
+        after = memory_mb(process.pid, 4)
     finally:
         stop(process)
     return Served("our preview", first, saves, (at_start, after))
@@ -242,7 +244,7 @@ def report(count: int, served: list[Served]) -> str:
     )
     if us.memory:
         lines.append(
-            f"our preview's memory (PSS of the server, the forkserver and the worker): "
+            f"our preview's memory (PSS of its processes: server, forkserver, worker...): "
             f"{us.memory[0]:.0f} MB once started, {us.memory[1]:.0f} MB after "
             f"{len(us.saves)} saves"
         )
