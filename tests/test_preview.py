@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -315,3 +316,48 @@ def test_a_page_asked_for_while_the_output_is_swapped_is_served_from_the_new_one
     started = time.monotonic()
     assert read_through_swap(root / "b" / "index.html", root) is None
     assert time.monotonic() - started < 0.5
+
+
+def events(preview, path, version, seconds=5.0):
+    """The first message of the event stream a page at `path` showing `version` opens,
+    or None if none came within `seconds`."""
+    query = f"page={urllib.parse.quote(path)}&v={urllib.parse.quote(version)}"
+    try:
+        with urllib.request.urlopen(
+            f"{preview.url}/__preview/events?{query}", timeout=seconds
+        ) as s:
+            for line in s:
+                if line.startswith(b"data:"):
+                    return line.decode().strip()
+    except TimeoutError:
+        return None
+    return None
+
+
+def test_a_page_that_is_already_stale_when_its_stream_connects_reloads_at_once(preview):
+    current = preview.outcome.version(f"{ARTICLE}/index.html")
+    assert events(preview, f"/{ARTICLE}/", current, seconds=1.0) is None
+    assert events(preview, f"/{ARTICLE}/", "0.0", seconds=5.0) is not None
+
+
+@pytest.mark.browser
+def test_the_open_page_is_served_first_and_reloads_once_per_save(preview, chromium):
+    page = chromium.new_page()
+    # Counts the page's loads across reloads.
+    page.add_init_script("sessionStorage.loads = String(Number(sessionStorage.loads || 0) + 1)")
+    page.goto(f"{preview.url}/{ARTICLE}/")
+    time.sleep(0.3)  # the page's event stream connects
+    assert preview.outcome.open_pages() == {f"{ARTICLE}/index.html"}
+    pushed = []
+    push = preview.outcome.push
+    preview.outcome.push = lambda name, body: (pushed.append(name), push(name, body))
+    before = preview.outcome.generation
+    preview.article.write_text(preview.article.read_text() + "\nShown before the build ends.\n")
+    page.wait_for_function(
+        "() => document.body.innerText.includes('Shown before the build ends.')", timeout=5000
+    )
+    assert wait_for(lambda: preview.outcome.generation > before and not preview.busy)
+    time.sleep(0.5)  # a second reload, if one were sent, would have landed
+    assert pushed == [f"{ARTICLE}/index.html"]
+    assert page.evaluate("sessionStorage.loads") == "2"
+    page.close()
