@@ -361,3 +361,44 @@ def test_the_open_page_is_served_first_and_reloads_once_per_save(preview, chromi
     assert pushed == [f"{ARTICLE}/index.html"]
     assert page.evaluate("sessionStorage.loads") == "2"
     page.close()
+
+
+def test_a_build_that_a_newer_save_replaces_stops_and_leaves_the_output_as_it_was(tmp_path):
+    from sitekit.devtools.preview import Builder
+    from tests.support.build import snapshot
+
+    content, output = tmp_path / "content", tmp_path / "output"
+    shutil.copytree(ROOT / "content", content)
+    builder = Builder(["--output", str(output), "--content", str(content)])
+    try:
+        assert builder.build()[0] == 0
+        before = snapshot(output)
+        article = content / "articles" / f"{ARTICLE}.md"
+        article.write_text(article.read_text() + "\nA sentence saved twice.\n")
+        # A newer save came at once: the build stops at its first page, nothing swapped in.
+        assert builder.build(newer=lambda: True) is None
+        assert snapshot(output) == before
+        # The next build, in the same warm worker, brings it up to date.
+        assert builder.build()[0] == 0
+        assert "A sentence saved twice." in (output / ARTICLE / "index.html").read_text()
+    finally:
+        builder.stop_worker()
+
+
+def test_the_warm_worker_keeps_no_article_of_an_earlier_build(tmp_path):
+    """What the worker does after each build: no article outlives its build, so the
+    worker's memory stays flat however many saves it builds."""
+    import gc
+
+    from pelican.contents import Article
+
+    from sitekit.devtools.preview import forget_pelican_memos
+    from tests.support.build import run_build
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    for _ in range(2):
+        assert run_build("--content", content, output=tmp_path / "output").code == 0
+        forget_pelican_memos()
+        gc.collect()
+        assert not [o for o in gc.get_objects() if isinstance(o, Article)]

@@ -39,10 +39,12 @@ from __future__ import annotations
 import atexit
 import base64
 import contextlib
+import ctypes
 import fnmatch
 import hashlib
 import html
 import multiprocessing
+import queue
 import re
 import signal
 import sys
@@ -83,6 +85,10 @@ PRELOAD = [
     "markdown",
     "jinja2",
 ]
+
+
+# What the watcher puts last in the queue of saves.
+STOPPED = object()
 
 
 # Temporary files that editors and tools make beside the file they save, beyond what the
@@ -201,7 +207,7 @@ class Outcome:
             return frozenset(name for name, count in self.watching.items() if count)
 
 
-def serve_builds(connection: Any) -> None:
+def serve_builds(connection: Any, cancel: Any) -> None:
     """The warm worker: imports our code once, then builds on every request until told
     to stop (None) or its parent goes. A request is (argv, the pages to render first);
     it sends back ("page", name, bytes) for each of those, then ("done", result)."""
@@ -216,13 +222,47 @@ def serve_builds(connection: Any) -> None:
             return
         if request is None:
             return
-        argv, first_pages = request
-        connection.send(("done", build_once(argv, first_pages, connection)))
-        # What the build left in cycles, so that the worker's memory stays flat.
+        argv, first_pages, number = request
+
+        def cancelled(number: int = number) -> bool:
+            # The parent's word: a newer save makes builds up to this number pointless.
+            return cancel.value >= number
+
+        result = build_once(argv, first_pages, connection, cancelled)
+        connection.send(("done", result, bool(result[0]) and cancelled()))
+        # What the build left, so that the worker's memory stays flat: Pelican's memos,
+        # which keep every text it made, and what is left in cycles.
+        forget_pelican_memos()
         gc.collect()
+        give_memory_back()
 
 
-def build_once(argv: list[str], first_pages: frozenset[str], connection: Any) -> tuple:
+def forget_pelican_memos() -> None:
+    """Empty the caches of Pelican's `memoized` methods (a text's content and summary).
+    Keyed by the article and the site's URL, they keep every article of every build for
+    as long as the process lives; a build makes new articles, so they never hit across
+    builds. (A private detail of Pelican: tests/test_pelican_contract.py.)"""
+    from pelican.contents import Content
+    from pelican.utils import memoized
+
+    for value in vars(Content).values():
+        if isinstance(value, memoized):
+            value.cache.clear()
+
+
+def give_memory_back() -> None:
+    """Hand the heap's free memory back to the system (glibc's malloc_trim): a build frees
+    most of what it made, and without this the worker's resident memory creeps up."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def build_once(
+    argv: list[str],
+    first_pages: frozenset[str],
+    connection: Any,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> tuple:
     """One build in this process: (code, summary, problems, error page, policies, the
     early pages that the output holds byte for byte)."""
     import contextlib
@@ -239,7 +279,9 @@ def build_once(argv: list[str], first_pages: frozenset[str], connection: Any) ->
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         try:
-            code = site_build.main(argv, first_pages=first_pages, first_page=first_page)
+            code = site_build.main(
+                argv, first_pages=first_pages, first_page=first_page, cancelled=cancelled
+            )
         except Exception as error:  # the worker lives on; the next save builds again
             print(f"error: the build stopped: {type(error).__name__}: {error}", file=sys.stderr)
             code = 1
@@ -348,14 +390,17 @@ class Builder:
         self.worker: Any = None
         self.connection: Any = None
         self.starting: threading.Thread | None = None
+        self.cancel: Any = None  # shared with the worker: builds up to this number stop
+        self.requests = 0
         atexit.register(self.stop_worker)  # before multiprocessing waits for its children
 
     def start_worker(self) -> None:
         self.stop_worker()
         self.connection, theirs = self.context.Pipe()
+        self.cancel = self.context.Value("q", 0, lock=False)
         # Not a daemon: a build forks processes of its own. It ends when told, or when
         # this process has gone (its end of the pipe closes).
-        self.worker = self.context.Process(target=serve_builds, args=(theirs,))
+        self.worker = self.context.Process(target=serve_builds, args=(theirs, self.cancel))
         self.worker.start()
         theirs.close()
 
@@ -384,20 +429,29 @@ class Builder:
         first_pages: frozenset[str] = frozenset(),
         on_page: Callable[[str, bytes], None] = lambda name, page: None,
         fresh: bool = False,
-    ) -> Result:
+        newer: Callable[[], bool] = lambda: False,
+    ) -> Result | None:
+        """The build's result, or None if it was cancelled because `newer()` became true
+        (a newer save): the worker stops it at its next page or step, and nothing is
+        swapped in."""
         if self.starting is not None:
             self.starting.join()
             self.starting = None
         if fresh or self.worker is None or not self.worker.is_alive():
             self.start_worker()
         try:
-            self.connection.send((self.argv, first_pages))
+            self.requests += 1
+            self.connection.send((self.argv, first_pages, self.requests))
             while True:
+                if not self.connection.poll(0.02):
+                    if newer():
+                        self.cancel.value = self.requests
+                    continue
                 message = self.connection.recv()
                 if message[0] == "page":
                     on_page(message[1], message[2])
                 else:
-                    return message[1]
+                    return None if message[2] else message[1]
         except (EOFError, OSError):
             self.stop_worker()
             ended = "the build process ended without a word (see the terminal)"
@@ -559,6 +613,7 @@ class Preview:
         self.content = (content or content_path(settings)).resolve()
         self.stopping = threading.Event()
         self.busy = False  # a build is running (the tests wait for the preview to settle)
+        self.saved_meanwhile = threading.Event()
 
     @classmethod
     def for_content(cls, content: Path, output: Path, quiet: bool = True) -> Preview:
@@ -613,13 +668,19 @@ class Preview:
 
     def _rebuild(self, reason: str, fresh: bool) -> None:
         started = time.perf_counter()
-        code, summary, problems, page, policies, confirmed = self.builder.build(
+        result = self.builder.build(
             # After a change to the code, the theme or the settings the early page could
             # name assets the output does not have yet: the whole build first then.
             frozenset() if fresh else self.outcome.open_pages(),
             self.outcome.push,
             fresh=fresh,
+            newer=self.saved_meanwhile.is_set,
         )
+        if result is None:  # a newer save builds next; its pages replace the early ones
+            if not self.quiet:
+                print(f"{reason}: replaced by a newer save", flush=True)
+            return
+        code, summary, problems, page, policies, confirmed = result
         # A build that ended without a word keeps the last policies, or the strictest.
         policies = policies or self.outcome.policies or STRICTEST
         self.outcome.publish(problems if code else [], page, policies, confirmed)
@@ -635,11 +696,21 @@ class Preview:
                 f"{reason}: {summary.splitlines()[0] if summary else 'built'} ({took})", flush=True
             )
 
-    def watch(self) -> None:
+    def changed(self, changes: set[tuple[Any, str]]) -> list[str]:
+        """The changed files that are edits: not the output, the caches or what is ignored."""
+        ignored = [self.output, self.output.parent / f".{self.output.name}.cache"]
+        return sorted(
+            path
+            for _, path in changes
+            if not any(Path(path).is_relative_to(folder) for folder in ignored)
+            and not self.ignored(Path(path))
+        )
+
+    def listen(self, saves: queue.Queue) -> None:
+        """Put each batch of edits in `saves` (None when a while passed without one), and
+        tell a running build that a newer save came (`saved_meanwhile`)."""
         import watchfiles
 
-        ignored = [self.output, self.output.parent / f".{self.output.name}.cache"]
-        caught_up = False
         try:
             for changes in watchfiles.watch(
                 *self.watched,
@@ -649,23 +720,40 @@ class Preview:
                 yield_on_timeout=True,
                 rust_timeout=300,
             ):
-                if not changes and not caught_up:
-                    # The watcher runs now; a save made while it started is built here.
-                    caught_up = True
-                    if self.stamp() != self.started_from:
-                        self.rebuild("Changed while starting", fresh=True)
+                names = self.changed(changes) if changes else None
+                if changes and not names:
                     continue
-                names = sorted(
-                    path
-                    for _, path in changes
-                    if not any(Path(path).is_relative_to(folder) for folder in ignored)
-                    and not self.ignored(Path(path))
-                )
+                saves.put(names)
                 if names:
-                    more = f" and {len(names) - 1} more" if len(names) > 1 else ""
-                    fresh = not all(Path(name).is_relative_to(self.content) for name in names)
-                    self.rebuild(f"Changed {Path(names[0]).name}{more}", fresh=fresh)
-                    caught_up = True  # this build saw every change made so far
+                    self.saved_meanwhile.set()
+        finally:
+            saves.put(STOPPED)
+
+    def watch(self) -> None:
+        saves: queue.Queue = queue.Queue()
+        threading.Thread(target=self.listen, args=(saves,), daemon=True).start()
+        caught_up = False
+        try:
+            while (names := saves.get()) is not STOPPED:
+                if names is None:
+                    if not caught_up:
+                        # The watcher runs now; a save made while it started is built here.
+                        caught_up = True
+                        if self.stamp() != self.started_from:
+                            self.rebuild("Changed while starting", fresh=True)
+                    continue
+                # Every save made while the last build ran: one build sees them all.
+                self.saved_meanwhile.clear()
+                while not saves.empty():
+                    more = saves.get()
+                    if more is STOPPED:
+                        return
+                    names += more or []
+                names = sorted(set(names))
+                more = f" and {len(names) - 1} more" if len(names) > 1 else ""
+                fresh = not all(Path(name).is_relative_to(self.content) for name in names)
+                self.rebuild(f"Changed {Path(names[0]).name}{more}", fresh=fresh)
+                caught_up = True  # this build saw every change made so far
         finally:
             self.server.shutdown()
             self.server.server_close()

@@ -163,6 +163,7 @@ class DeferredWriter(Writer):
         results = []
         for page in pages:
             done()
+            state.stop_if_cancelled(self.build)
             text = page.template.render(page.localcontext)
             data = text.encode("utf-8")
             digest = hashlib.sha256(data).hexdigest()

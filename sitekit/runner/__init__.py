@@ -104,10 +104,11 @@ def build(
     content: Path | None = None,
     first_pages: frozenset[str] = frozenset(),
     first_page: Callable[[str, bytes], None] | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> BuildResult:
     """Build the site; raise SettingsError if it cannot start. The live preview names the
     pages a browser shows (`first_pages`) and is handed each as soon as it is rendered
-    (`first_page`), before the rest of the build."""
+    (`first_page`), before the rest of the build, and may cancel it (`cancelled`)."""
     from jinja2 import FileSystemBytecodeCache
     from pelican import Pelican
 
@@ -139,6 +140,7 @@ def build(
             previous=output if output.is_dir() else None,
             first_pages=first_pages,
             first_page=first_page,
+            cancelled=cancelled,
         )
         settings[state.STATE_KEY] = build_state
         # The sources are checked in a process of their own while Pelican reads them;
@@ -283,7 +285,8 @@ def report(result: BuildResult, timings: bool = False) -> int:
 
 
 def main(argv: list[str] | None = None, **preview: Any) -> int:
-    """The command line; the live preview adds `build`'s `first_pages` and `first_page`."""
+    """The command line; the live preview adds `build`'s `first_pages`, `first_page` and
+    `cancelled`."""
     parser = argparse.ArgumentParser(
         prog="python -m sitekit.runner", description=__doc__.split("\n")[0]
     )
