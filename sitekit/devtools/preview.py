@@ -231,10 +231,12 @@ def serve_builds(connection: Any, cancel: Any) -> None:
         result = build_once(argv, first_pages, connection, cancelled)
         connection.send(("done", result, bool(result[0]) and cancelled()))
         # What the build left, so that the worker's memory stays flat: Pelican's memos,
-        # which keep every text it made, and what is left in cycles.
+        # which keep every text it made, and what is left in cycles; after the next build
+        # if it is asked for already.
         forget_pelican_memos()
-        gc.collect()
-        give_memory_back()
+        if not connection.poll(0):
+            gc.collect()
+            give_memory_back()
 
 
 def forget_pelican_memos() -> None:
