@@ -80,7 +80,8 @@ def test_every_response_carries_productions_policy_and_the_reload_script_its_has
     preview, stylesheet
 ):
     reload = csp_hash(RELOAD)
-    assert f"<script>{RELOAD}</script>".encode() == SCRIPT  # the hash is of the script sent
+    # The hash is of the script sent.
+    assert f'<script id="preview-reload">{RELOAD}</script>'.encode() == SCRIPT
     for path, search in [
         (f"/{ARTICLE}/", False),
         ("/no-such-page/", False),
@@ -341,25 +342,31 @@ def test_a_page_that_is_already_stale_when_its_stream_connects_reloads_at_once(p
 
 
 @pytest.mark.browser
-def test_the_open_page_is_served_first_and_reloads_once_per_save(preview, chromium):
+def test_the_open_page_is_served_first_and_fetched_once_per_save(preview, chromium):
     page = chromium.new_page()
-    # Counts the page's loads across reloads.
-    page.add_init_script("sessionStorage.loads = String(Number(sessionStorage.loads || 0) + 1)")
     page.goto(f"{preview.url}/{ARTICLE}/")
     time.sleep(0.3)  # the page's event stream connects
     assert preview.outcome.open_pages() == {f"{ARTICLE}/index.html"}
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
     pushed = []
     push = preview.outcome.push
     preview.outcome.push = lambda name, body: (pushed.append(name), push(name, body))
     before = preview.outcome.generation
+    page.evaluate("window.scrollTo(0, 200); window.kept = true")
+    scrolled = page.evaluate("window.scrollY")
+    assert scrolled > 0
     preview.article.write_text(preview.article.read_text() + "\nShown before the build ends.\n")
     page.wait_for_function(
         "() => document.body.innerText.includes('Shown before the build ends.')", timeout=5000
     )
     assert wait_for(lambda: preview.outcome.generation > before and not preview.busy)
-    time.sleep(0.5)  # a second reload, if one were sent, would have landed
+    time.sleep(0.5)  # a second fetch, if one were asked for, would have landed
     assert pushed == [f"{ARTICLE}/index.html"]
-    assert page.evaluate("sessionStorage.loads") == "2"
+    assert fetched == [f"{preview.url}/{ARTICLE}/"]
+    # The page was swapped in, not reloaded: the window and where the reader was stay.
+    assert page.evaluate("window.kept") is True
+    assert page.evaluate("window.scrollY") == scrolled
     page.close()
 
 

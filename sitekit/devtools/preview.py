@@ -63,15 +63,23 @@ EVENTS = "/__preview/events"
 # The version of a page as served (`<meta name="preview-version">`): the build it is from
 # and the early rendering of it, if any (`Outcome.version`).
 VERSION = "preview-version"
-# Reload when told; a lost connection (server stopped) retries by itself. The stream is
-# told the page shown and its version, so that a page that is already stale when the
-# stream connects reloads at once.
+# When told, show the page anew; a lost connection (server stopped) retries by itself. The
+# stream is told the page shown and its version, so that a page that is already stale when
+# the stream connects is shown anew at once. A page with no script of its own (an article,
+# a listing, the error page) is fetched and its head and body swapped in, which a browser
+# paints sooner than a reload and which keeps the scroll position; any other is reloaded.
 RELOAD = (
     "const v = document.querySelector('meta[name=" + VERSION + "]');"
+    " const plain = d => [...d.scripts].every(s => s.type === 'application/ld+json'"
+    " || s.id === 'preview-reload');"
+    " const show = async () => { const r = await fetch(location.href, {cache: 'no-store'});"
+    " const d = new DOMParser().parseFromString(await r.text(), 'text/html');"
+    " if (!plain(document) || !plain(d)) { location.reload(); return; }"
+    " document.head.replaceWith(d.head); document.body.replaceWith(d.body); };"
     " new EventSource('" + EVENTS + "?page=' + encodeURIComponent(location.pathname)"
-    " + '&v=' + (v ? v.content : '')).onmessage = () => location.reload();"
+    " + '&v=' + (v ? v.content : '')).onmessage = () => show().catch(() => location.reload());"
 )
-SCRIPT = f"<script>{RELOAD}</script>".encode()
+SCRIPT = f'<script id="preview-reload">{RELOAD}</script>'.encode()
 # The reload script, as a Content-Security-Policy source (the base64 of its sha256).
 RELOAD_SOURCE = (
     "'sha256-" + base64.b64encode(hashlib.sha256(RELOAD.encode()).digest()).decode() + "'"
