@@ -242,7 +242,7 @@ def serve_builds(connection: Any, cancel: Any) -> None:
         # which keep every text it made, and what is left in cycles; after the next build
         # if it is asked for already.
         forget_pelican_memos()
-        if not connection.poll(0):
+        if not cancelled() and not connection.poll(0):
             gc.collect()
             give_memory_back()
 

@@ -89,6 +89,7 @@ class DeferredWriter(Writer):
         Pelican writes what this returns through `_open_w`, which leaves the
         file to us.
         """
+        state.stop_if_cancelled(self.build)
         name = localcontext["output_file"]
         path = sanitised_join(self.output_path, name)
         self.pending.append(_Pending(name, path, template, localcontext))
