@@ -223,6 +223,7 @@ def serve_builds(connection: Any, cancel: Any) -> None:
 
     import sitekit.runner  # noqa: F401  (once, before the first save)
 
+    postponed = False
     while True:
         try:
             request = connection.recv()
@@ -239,12 +240,16 @@ def serve_builds(connection: Any, cancel: Any) -> None:
         result = build_once(argv, first_pages, connection, cancelled)
         connection.send(("done", result, bool(result[0]) and cancelled()))
         # What the build left, so that the worker's memory stays flat: Pelican's memos,
-        # which keep every text it made, and what is left in cycles; after the next build
-        # if it is asked for already.
+        # which keep every text it made, and what is left in cycles. After a build that
+        # a newer one replaces, the newer one starts first, but never twice in a row: a
+        # build pauses the collector, and saves can come faster than builds end.
         forget_pelican_memos()
-        if not cancelled() and not connection.poll(0):
+        if postponed or not (cancelled() or connection.poll(0)):
             gc.collect()
             give_memory_back()
+            postponed = False
+        else:
+            postponed = True
 
 
 def forget_pelican_memos() -> None:

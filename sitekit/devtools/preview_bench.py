@@ -98,16 +98,23 @@ def memory_mb(pid: int, processes: int, seconds: float = 120.0) -> float:
     each) of a process and its descendants, in MB, once it is down to `processes`
     processes (the build's own forks and deletions have ended)."""
     deadline = time.monotonic() + seconds
-    while len(tree := process_tree(pid)) > processes and time.monotonic() < deadline:
-        time.sleep(0.2)
-    total = 0
-    for current in tree:
-        try:
-            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
+    last = -1.0
+    while time.monotonic() < deadline:
+        tree = process_tree(pid)
+        total = 0
+        for current in tree:
+            try:
+                for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+            except OSError:
+                continue
+        # Down to its own processes, and steady for a second (the worker collects
+        # garbage and gives memory back after a build).
+        if len(tree) <= processes and abs(total - last) <= 0.02 * total:
+            break
+        last = total
+        time.sleep(1.0)
     return total / 1024
 
 
