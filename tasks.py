@@ -174,12 +174,22 @@ def bench(
         raise Exit(code=code)
 
 
-@task(help={"rounds": "how many saved edits to time (default 10)"})
-def bench_preview(c: Context, rounds: int = 10) -> None:
-    """Time how long a saved edit takes to show in the page open in the live preview."""
+@task(
+    help={
+        "articles": "2: the project's own site; more: that many generated articles (default 2)",
+        "rounds": "how many saved edits to time (default 5)",
+        "gap": "seconds between saves (default 2)",
+    }
+)
+def bench_preview(c: Context, articles: int = 2, rounds: int = 5, gap: float = 2.0) -> None:
+    """Time a saved edit to the page open in the live preview, against `hugo server` with PaperMod."""
     from sitekit.devtools import preview_bench
 
-    preview_bench.main(int(rounds))
+    code = preview_bench.main(
+        ["--articles", str(articles), "--rounds", str(rounds), "--gap", str(gap)]
+    )
+    if code:
+        raise Exit(code=code)
 
 
 @task

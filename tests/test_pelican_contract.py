@@ -24,6 +24,9 @@ sitekit relies on, and fails naming the API and the feature that needs it:
   `content` and `summary` to show.
 - Assigning `content.__class__` to a subclass with the same name: fixed URLs. Each
   article and page becomes an instance of a subclass that keeps `url` and `save_as`.
+- `pelican.utils.memoized` and its `cache` dict on `Content`'s methods: the live
+  preview's warm worker. It empties them after each build, since they keep every
+  article of every build for as long as the process lives.
 - `Readers.read_file`'s locals `base_path` and `path`: a warning logged while Pelican
   reads names that file (sitekit.core.logs, which looks for them on the stack).
 
@@ -44,13 +47,13 @@ import jinja2
 import pytest
 from blinker import Signal
 from pelican.cache import FileStampDataCacher
-from pelican.contents import Article, Page
+from pelican.contents import Article, Content, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.log import LimitFilter, LimitLogger
 from pelican.plugins import signals
 from pelican.readers import Readers
 from pelican.settings import DEFAULT_CONFIG
-from pelican.utils import sanitised_join
+from pelican.utils import memoized, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 PAGE_WRITER = "sitekit's page writer"
@@ -58,6 +61,7 @@ STAMP = "sitekit's Markdown reader's content cache stamp (each file hashed once 
 FRESH = "sitekit's fresh Pelican between in-process builds"
 HTML = "sitekit's article HTML rewriting (images, reading time, scroll boxes)"
 FIXED_URLS = "sitekit's fixed URLs"
+WARM = "the live preview's warm worker (its memory stays flat)"
 
 
 def pelican_api(api, feature):
@@ -357,6 +361,19 @@ def test_content_html_is_kept_in_content_attribute():
     article._content = "<div><p>Boxed.</p></div>"
     assert article.content == "<div><p>Boxed.</p></div>", api
     assert article.summary == "<div><p>Boxed.</p></div>", api
+
+
+def test_content_memos_are_memoized_caches_that_keep_each_article():
+    api = pelican_api("memoized.cache on Content's methods", WARM)
+    memos = [value for value in vars(Content).values() if isinstance(value, memoized)]
+    assert memos and all(isinstance(memo.cache, dict) for memo in memos), api
+    article = content(Article)
+    assert article.content and article.summary
+    kept = [key for memo in memos for key in memo.cache if key[0] is article]
+    assert len(kept) == 2, api
+    for memo in memos:
+        memo.cache.clear()
+    assert article.content == "<p>Text.</p>", api
 
 
 # Fixed URLs: assigning content.__class__.

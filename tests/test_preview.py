@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -80,7 +81,8 @@ def test_every_response_carries_productions_policy_and_the_reload_script_its_has
     preview, stylesheet
 ):
     reload = csp_hash(RELOAD)
-    assert f"<script>{RELOAD}</script>".encode() == SCRIPT  # the hash is of the script sent
+    # The hash is of the script sent.
+    assert f'<script id="preview-reload">{RELOAD}</script>'.encode() == SCRIPT
     for path, search in [
         (f"/{ARTICLE}/", False),
         ("/no-such-page/", False),
@@ -193,6 +195,10 @@ def test_each_rebuild_runs_the_projects_current_code_and_settings(tmp_path):
 
     try:
         assert wait_for(lambda: minutes() == 3, 30)
+        # A save to an article: built by the warm worker, which has our Python imported.
+        article = project / "content" / "articles" / f"{ARTICLE}.md"
+        article.write_text(article.read_text() + "\nA sentence for the warm worker.\n")
+        assert wait_for(lambda: "A sentence for the warm worker." in fetch(url)[1], 30)
         # Our Python: the reading time plugin now counts ten words a minute.
         plugin = project / "sitekit" / "markdown" / "reading_time.py"
         plugin.write_text(plugin.read_text().replace("/ words_per_minute)", "/ 10)"))
@@ -331,3 +337,95 @@ def test_a_reader_who_leaves_before_the_answer_leaves_no_traceback(tmp_path, cap
             client.close()
         time.sleep(0.5)
     assert "Traceback" not in capfd.readouterr().err
+
+
+def events(preview, path, version, seconds=5.0):
+    """The first message of the event stream a page at `path` showing `version` opens,
+    or None if none came within `seconds`."""
+    query = f"page={urllib.parse.quote(path)}&v={urllib.parse.quote(version)}"
+    try:
+        with urllib.request.urlopen(
+            f"{preview.url}/__preview/events?{query}", timeout=seconds
+        ) as s:
+            for line in s:
+                if line.startswith(b"data:"):
+                    return line.decode().strip()
+    except TimeoutError:
+        return None
+    return None
+
+
+def test_a_page_that_is_already_stale_when_its_stream_connects_reloads_at_once(preview):
+    current = preview.outcome.version(f"{ARTICLE}/index.html")
+    assert events(preview, f"/{ARTICLE}/", current, seconds=1.0) is None
+    assert events(preview, f"/{ARTICLE}/", "0.0", seconds=5.0) is not None
+
+
+@pytest.mark.browser
+def test_the_open_page_is_served_first_and_fetched_once_per_save(preview, chromium):
+    page = chromium.new_page()
+    page.goto(f"{preview.url}/{ARTICLE}/")
+    time.sleep(0.3)  # the page's event stream connects
+    assert preview.outcome.open_pages() == {f"{ARTICLE}/index.html"}
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    pushed = []
+    push = preview.outcome.push
+    preview.outcome.push = lambda name, body: (pushed.append(name), push(name, body))
+    before = preview.outcome.generation
+    page.evaluate("window.scrollTo(0, 200); window.kept = true")
+    scrolled = page.evaluate("window.scrollY")
+    assert scrolled > 0
+    preview.article.write_text(preview.article.read_text() + "\nShown before the build ends.\n")
+    page.wait_for_function(
+        "() => document.body.innerText.includes('Shown before the build ends.')", timeout=5000
+    )
+    assert wait_for(lambda: preview.outcome.generation > before and not preview.busy)
+    time.sleep(0.5)  # a second fetch, if one were asked for, would have landed
+    assert pushed == [f"{ARTICLE}/index.html"]
+    assert fetched == [f"{preview.url}/{ARTICLE}/"]
+    # The page was swapped in, not reloaded: the window and where the reader was stay.
+    assert page.evaluate("window.kept") is True
+    assert page.evaluate("window.scrollY") == scrolled
+    page.close()
+
+
+def test_a_build_that_a_newer_save_replaces_stops_and_leaves_the_output_as_it_was(tmp_path):
+    from sitekit.devtools.preview import Builder
+    from tests.support.build import snapshot
+
+    content, output = tmp_path / "content", tmp_path / "output"
+    shutil.copytree(ROOT / "content", content)
+    builder = Builder(["--output", str(output), "--content", str(content)])
+    try:
+        assert builder.build()[0] == 0
+        before = snapshot(output)
+        article = content / "articles" / f"{ARTICLE}.md"
+        article.write_text(article.read_text() + "\nA sentence saved twice.\n")
+        # A newer save came at once: the build stops at its first page, nothing swapped in.
+        assert builder.build(newer=lambda: True) is None
+        assert snapshot(output) == before
+        # The next build, in the same warm worker, brings it up to date.
+        assert builder.build()[0] == 0
+        assert "A sentence saved twice." in (output / ARTICLE / "index.html").read_text()
+    finally:
+        builder.stop_worker()
+
+
+def test_the_warm_worker_keeps_no_article_of_an_earlier_build(tmp_path):
+    """What the worker does after each build: no article outlives its build, so the
+    worker's memory stays flat however many saves it builds."""
+    import gc
+
+    from pelican.contents import Article
+
+    from sitekit.devtools.preview import forget_pelican_memos
+    from tests.support.build import run_build
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    for _ in range(2):
+        assert run_build("--content", content, output=tmp_path / "output").code == 0
+        forget_pelican_memos()
+        gc.collect()
+        assert not [o for o in gc.get_objects() if isinstance(o, Article)]

@@ -132,6 +132,15 @@ class Options:
         return cls(**given)
 
 
+class Cancelled(Exception):
+    """A newer save made the build pointless (the live preview); it stops like a failure."""
+
+
+def stop_if_cancelled(build: BuildState) -> None:
+    if build.cancelled():
+        raise Cancelled("a newer save replaces this build")
+
+
 @dataclass
 class BuildState:
     """One build's shared values. The runner creates it; the comments say who fills what."""
@@ -189,6 +198,15 @@ class BuildState:
     search_base: dict[str, list[str]] | None = None
     # pages.render: the writer, whose deferred pages are rendered on `finalized`.
     writer: Any = None
+    # The live preview (through the runner): the pages an open browser shows (names below
+    # the output); pages.render renders each as soon as Pelican writes it and hands its bytes
+    # to `first_page` (name, bytes), before the other pages are rendered.
+    first_pages: frozenset[str] = frozenset()
+    first_page: Callable[[str, bytes], None] | None = None
+    # The live preview: whether a newer save makes this build pointless. The writer and
+    # the publishing steps ask it between pages and steps (`stop_if_cancelled`), so that
+    # the build stops where stopping is safe: nothing is swapped in.
+    cancelled: Callable[[], bool] = lambda: False
     # pages.render: the pages whose bytes changed in this build (`rendered` counts them);
     # `reused` counts those linked from the last output, their bytes unchanged.
     rendered_pages: list[str] = field(default_factory=list)

@@ -176,13 +176,19 @@ def hugo_site(folder: Path, articles: list[Path]) -> None:
         source = parse(path, path.read_text("utf-8"), path.name)
         front = {
             "title": source.value("title"),
-            "date": source.value("date").replace(" ", "T") + ":00Z",
+            "date": hugo_date(source.value("date")),
             "categories": [source.value("category")],
             "tags": [tag.strip() for tag in source.value("tags").split(",")],
             "summary": source.value("summary"),
-            "slug": source.value("slug"),
+            "slug": source.value("slug") or path.stem,
         }
         (posts / path.name).write_text(json.dumps(front) + "\n\n" + source.body, "utf-8")
+
+
+def hugo_date(date: str) -> str:
+    """A Pelican date (`2026-11-20` or `2026-11-20 09:30`) as Hugo's front matter writes it."""
+    day, _, time_of_day = date.partition(" ")
+    return f"{day}T{time_of_day or '00:00'}:00Z"
 
 
 def run_measured(

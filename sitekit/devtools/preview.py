@@ -2,13 +2,23 @@
 
 - watchfiles (inotify, installed with Pelican) reports a save within about
   50 ms; the livereload package it replaces polled every 800 ms.
-- Each rebuild runs in a new process forked from a multiprocessing forkserver
-  that has imported Pelican, Markdown and Jinja but none of our code. So every
-  rebuild sees the current Python of the project, its templates and settings,
-  without paying for a new interpreter.
+- The site stays warm: builds run in a worker process, forked from a
+  multiprocessing forkserver that has imported Pelican, Markdown and Jinja,
+  which imports our code once and then builds on every save of a source
+  (Pelican's content cache reads only the files that changed). A change to
+  anything else watched (the project's Python, the theme, the settings) ends
+  the worker and builds in a new one, so code changes always apply.
 - The server adds a small script to the HTML it sends (never to output/). The
-  script listens to /__preview/events (server-sent events) and reloads the
-  page after every build.
+  script listens to /__preview/events (server-sent events), naming the page it
+  shows and the build it came from, and reloads the page.
+- The open pages first: each build renders the pages open browsers show as soon
+  as Pelican writes them, and the server serves those bytes and reloads those
+  pages at once, while the build goes on with every other page, the search
+  index and the images into its staging folder. `output/` itself only ever
+  changes by the build's swap, so it is always a whole build, and once the
+  build is done the early pages are its own files (the build renders them
+  again and the worker compares); a page whose bytes differ, or a build that
+  made images, reloads once more.
 - Every response carries the Content-Security-Policy production sends
   (sitekit.hosting.headers), the search page's on the search page and Pagefind's
   files, with two additions for the preview alone: its reload script, allowed by
@@ -26,25 +36,50 @@
 
 from __future__ import annotations
 
+import atexit
 import base64
+import contextlib
+import ctypes
 import fnmatch
 import hashlib
 import html
 import multiprocessing
+import queue
+import re
+import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from sitekit.devtools.browser import SiteHandler, make_server
 
 EVENTS = "/__preview/events"
-# Reload after each build; a lost connection (server stopped) retries by itself.
-RELOAD = "new EventSource('" + EVENTS + "').onmessage = () => location.reload();"
-SCRIPT = f"<script>{RELOAD}</script>".encode()
+# The version of a page as served (`<meta name="preview-version">`): the build it is from
+# and the early rendering of it, if any (`Outcome.version`).
+VERSION = "preview-version"
+# When told, show the page anew; a lost connection (server stopped) retries by itself. The
+# stream is told the page shown and its version, so that a page that is already stale when
+# the stream connects is shown anew at once. A page with no script of its own (an article,
+# a listing, the error page) is fetched and its head and body swapped in, which a browser
+# paints sooner than a reload and which keeps the scroll position; any other is reloaded.
+RELOAD = (
+    "const v = document.querySelector('meta[name=" + VERSION + "]');"
+    " const plain = d => [...d.scripts].every(s => s.type === 'application/ld+json'"
+    " || s.id === 'preview-reload');"
+    " const show = async () => { const r = await fetch(location.href, {cache: 'no-store'});"
+    " const d = new DOMParser().parseFromString(await r.text(), 'text/html');"
+    " if (!plain(document) || !plain(d)) { location.reload(); return; }"
+    " document.head.replaceWith(d.head); document.body.replaceWith(d.body); };"
+    " new EventSource('" + EVENTS + "?page=' + encodeURIComponent(location.pathname)"
+    " + '&v=' + (v ? v.content : '')).onmessage = () => show().catch(() => location.reload());"
+)
+SCRIPT = f'<script id="preview-reload">{RELOAD}</script>'.encode()
 # The reload script, as a Content-Security-Policy source (the base64 of its sha256).
 RELOAD_SOURCE = (
     "'sha256-" + base64.b64encode(hashlib.sha256(RELOAD.encode()).digest()).decode() + "'"
@@ -58,6 +93,10 @@ PRELOAD = [
     "markdown",
     "jinja2",
 ]
+
+
+# What the watcher puts last in the queue of saves.
+STOPPED = object()
 
 
 # Temporary files that editors and tools make beside the file they save, beyond what the
@@ -76,17 +115,29 @@ EDITOR_FILES = (
 )
 
 
-def build_ignores() -> tuple[str, ...]:
-    """The patterns of IGNORE_FILES in the local settings, as the build reads them."""
+def local_settings() -> dict[str, Any] | None:
+    """The local settings as the build reads them, or None if they are broken."""
     try:
         from sitekit.runner import LOCAL_SETTINGS, load_settings
 
-        settings, _ = load_settings(LOCAL_SETTINGS)
-        return tuple(settings["IGNORE_FILES"])
-    except Exception:  # the settings may be what is broken: Pelican's own default then
+        return load_settings(LOCAL_SETTINGS)[0]
+    except Exception:
+        return None
+
+
+def content_path(settings: dict[str, Any] | None) -> Path:
+    """The content folder (Pelican's PATH); with broken settings, `content`."""
+    return Path(settings["PATH"] if settings else "content")
+
+
+def build_ignores(settings: dict[str, Any] | None = None) -> tuple[str, ...]:
+    """The patterns of IGNORE_FILES, as the build reads them; with broken settings,
+    Pelican's own default."""
+    if settings is None:
         from pelican.settings import DEFAULT_CONFIG
 
         return tuple(DEFAULT_CONFIG["IGNORE_FILES"])
+    return tuple(settings["IGNORE_FILES"])
 
 
 @dataclass(frozen=True)
@@ -118,39 +169,151 @@ STRICTEST = Policies({"default-src": "'none'"}, {"default-src": "'none'"}, ())
 
 @dataclass
 class Outcome:
-    """The last build, as the server shows it."""
+    """The last build, as the server shows it, and the pages the running build has
+    rendered first."""
 
     generation: int = 0
     problems: list[str] = field(default_factory=list)
     error_page: bytes = b""
     policies: Policies | None = None
     changed: threading.Condition = field(default_factory=threading.Condition)
+    # The running build's early pages: name below the output -> (number, bytes).
+    early: dict[str, tuple[int, bytes]] = field(default_factory=dict)
+    pushed: int = 0
+    # The pages whose early bytes the last build confirmed: their pages need no reload.
+    confirmed: frozenset[str] = frozenset()
+    # Name below the output -> how many event streams show it.
+    watching: dict[str, int] = field(default_factory=dict)
 
-    def publish(self, problems: list[str], error_page: bytes, policies: Policies) -> None:
+    def publish(
+        self,
+        problems: list[str],
+        error_page: bytes,
+        policies: Policies,
+        confirmed: frozenset[str] = frozenset(),
+    ) -> None:
         with self.changed:
             self.generation += 1
             self.problems, self.error_page, self.policies = problems, error_page, policies
+            self.early, self.confirmed = {}, confirmed
             self.changed.notify_all()
 
+    def push(self, name: str, page: bytes) -> None:
+        """A page of the running build, rendered first: served and reloaded at once."""
+        with self.changed:
+            self.pushed += 1
+            self.early[name] = (self.pushed, page)
+            self.changed.notify_all()
 
-def build_in_child(argv: list[str], connection: Any) -> None:
-    """Runs in a fresh process: build, and send back the problems and an error page."""
+    def version(self, name: str | None) -> str:
+        """What a page served now shows: the last build, and its early rendering if any."""
+        early = self.early.get(name or "")
+        return f"{self.generation}.{early[0] if early else 0}"
+
+    def open_pages(self) -> frozenset[str]:
+        with self.changed:
+            return frozenset(name for name, count in self.watching.items() if count)
+
+
+def serve_builds(connection: Any, cancel: Any) -> None:
+    """The warm worker: imports our code once, then builds on every request until told
+    to stop (None) or its parent goes. A request is (argv, the pages to render first);
+    it sends back ("page", name, bytes) for each of those, then ("done", result)."""
+    import gc
+
+    import sitekit.runner  # noqa: F401  (once, before the first save)
+
+    postponed = False
+    while True:
+        try:
+            request = connection.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        argv, first_pages, number = request
+
+        def cancelled(number: int = number) -> bool:
+            # The parent's word: a newer save makes builds up to this number pointless.
+            return cancel.value >= number
+
+        result = build_once(argv, first_pages, connection, cancelled)
+        connection.send(("done", result, bool(result[0]) and cancelled()))
+        # What the build left, so that the worker's memory stays flat: Pelican's memos,
+        # which keep every text it made, and what is left in cycles. After a build that
+        # a newer one replaces, the newer one starts first, but never twice in a row: a
+        # build pauses the collector, and saves can come faster than builds end.
+        forget_pelican_memos()
+        if postponed or not (cancelled() or connection.poll(0)):
+            gc.collect()
+            give_memory_back()
+            postponed = False
+        else:
+            postponed = True
+
+
+def forget_pelican_memos() -> None:
+    """Empty the caches of Pelican's `memoized` methods (a text's content and summary).
+    Keyed by the article and the site's URL, they keep every article of every build for
+    as long as the process lives; a build makes new articles, so they never hit across
+    builds. (A private detail of Pelican: tests/test_pelican_contract.py.)"""
+    from pelican.contents import Content
+    from pelican.utils import memoized
+
+    for value in vars(Content).values():
+        if isinstance(value, memoized):
+            value.cache.clear()
+
+
+def give_memory_back() -> None:
+    """Hand the heap's free memory back to the system (glibc's malloc_trim): a build frees
+    most of what it made, and without this the worker's resident memory creeps up."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def build_once(
+    argv: list[str],
+    first_pages: frozenset[str],
+    connection: Any,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> tuple:
+    """One build in this process: (code, summary, problems, error page, policies, the
+    early pages that the output holds byte for byte)."""
     import contextlib
     import io
 
     from sitekit import runner as site_build
 
+    early: dict[str, bytes] = {}
+
+    def first_page(name: str, page: bytes) -> None:
+        early[name] = page
+        connection.send(("page", name, page))
+
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        code = site_build.main(argv)
+        try:
+            code = site_build.main(
+                argv, first_pages=first_pages, first_page=first_page, cancelled=cancelled
+            )
+        except Exception as error:  # the worker lives on; the next save builds again
+            print(f"error: the build stopped: {type(error).__name__}: {error}", file=sys.stderr)
+            code = 1
     problems = [line.removeprefix("error: ") for line in stderr.getvalue().splitlines()]
-    problems = [p for p in problems if not p.startswith("Build failed with")]
+    problems = [p for p in problems if not p.startswith(("Build failed with", "note: "))]
     site_name, css, search_url = site_style(argv)
+    summary = stdout.getvalue().strip()
+    confirmed: frozenset[str] = frozenset()
+    if not code and not re.search(r"^Images: [1-9]", summary, re.MULTILINE):
+        # Pages whose early bytes are the output's: their open pages need no second reload
+        # (unless the build made images, which their early rendering found missing).
+        output = Path(argv[argv.index("--output") + 1])
+        confirmed = frozenset(
+            name for name, page in early.items() if read_through_swap(output / name, output) == page
+        )
     page = error_page(problems, site_name, css) if code else b""
-    connection.send(
-        (code, stdout.getvalue().strip(), problems, page, production_policies(css, search_url))
-    )
-    connection.close()
+    return (code, summary, problems, page, production_policies(css, search_url), confirmed)
 
 
 def site_style(argv: list[str]) -> tuple[str, str, str]:
@@ -228,30 +391,104 @@ def error_page(problems: list[str], site_name: str = "The site", css: str = "") 
 """.encode()
 
 
+Result = tuple[int, str, list[str], bytes, "Policies | None", frozenset[str]]
+
+
 class Builder:
-    """Runs each build in a fresh process from a warm forkserver."""
+    """Builds in a warm worker process (`serve_builds`), forked from a forkserver that has
+    imported Pelican and the libraries; `fresh=True` replaces the worker first."""
 
     def __init__(self, argv: list[str]) -> None:
         self.argv = argv
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(PRELOAD)
+        self.worker: Any = None
+        self.connection: Any = None
+        self.starting: threading.Thread | None = None
+        self.cancel: Any = None  # shared with the worker: builds up to this number stop
+        self.requests = 0
+        atexit.register(self.stop_worker)  # before multiprocessing waits for its children
 
-    def build(self) -> tuple[int, str, list[str], bytes, Policies | None]:
-        receiver, sender = self.context.Pipe(duplex=False)
-        process = self.context.Process(target=build_in_child, args=(self.argv, sender))
-        process.start()
-        sender.close()
+    def start_worker(self) -> None:
+        self.stop_worker()
+        self.connection, theirs = self.context.Pipe()
+        self.cancel = self.context.Value("q", 0, lock=False)
+        # Not a daemon: a build forks processes of its own. It ends when told, or when
+        # this process has gone (its end of the pipe closes).
+        self.worker = self.context.Process(target=serve_builds, args=(theirs, self.cancel))
+        self.worker.start()
+        theirs.close()
+
+    def stop_worker(self) -> None:
+        if self.starting is not None and self.starting is not threading.current_thread():
+            self.starting.join()
+            self.starting = None
+        if self.worker is None:
+            return
+        with contextlib.suppress(OSError):
+            self.connection.send(None)
+        self.worker.join(5)
+        if self.worker.is_alive():
+            self.worker.kill()
+            self.worker.join()
+        self.connection.close()
+        self.worker = self.connection = None
+
+    def warm_up(self) -> None:
+        """Start the worker in the background; the first build waits for it."""
+        self.starting = threading.Thread(target=self.start_worker, daemon=True)
+        self.starting.start()
+
+    def build(
+        self,
+        first_pages: frozenset[str] = frozenset(),
+        on_page: Callable[[str, bytes], None] = lambda name, page: None,
+        fresh: bool = False,
+        newer: Callable[[], bool] = lambda: False,
+    ) -> Result | None:
+        """The build's result, or None if it was cancelled because `newer()` became true
+        (a newer save): the worker stops it at its next page or step, and nothing is
+        swapped in."""
+        if self.starting is not None:
+            self.starting.join()
+            self.starting = None
+        if fresh or self.worker is None or not self.worker.is_alive():
+            self.start_worker()
         try:
-            result = receiver.recv()
-        except EOFError:
+            self.requests += 1
+            self.connection.send((self.argv, first_pages, self.requests))
+            while True:
+                if not self.connection.poll(0.02):
+                    if newer():
+                        self.cancel.value = self.requests
+                    continue
+                message = self.connection.recv()
+                if message[0] == "page":
+                    on_page(message[1], message[2])
+                else:
+                    return None if message[2] else message[1]
+        except (EOFError, OSError):
+            self.stop_worker()
             ended = "the build process ended without a word (see the terminal)"
-            result = (1, "", [ended], error_page([ended]), None)
-        process.join()
-        return result
+            return (1, "", [ended], error_page([ended]), None, frozenset())
+
+
+def page_name(path: str) -> str | None:
+    """The file below the output that serves this URL path, if it is a page."""
+    path = unquote(path)
+    if path.endswith("/"):
+        path += "index.html"
+    elif "." not in path.rsplit("/", 1)[-1]:
+        path += "/index.html"
+    name = path.lstrip("/")
+    if not name.endswith(".html") or any(part in ("", ".", "..") for part in name.split("/")):
+        return None
+    return name
 
 
 class PreviewHandler(SiteHandler):
-    """Serves the output with the reload script, or the error page after a failed build."""
+    """Serves the output with the reload script, the running build's early pages, or the
+    error page after a failed build."""
 
     outcome: Outcome
 
@@ -262,28 +499,36 @@ class PreviewHandler(SiteHandler):
         super().end_headers()
 
     def do_GET(self) -> None:
-        path = self.path.split("?", 1)[0]
+        path = urlsplit(self.path).path
         if path == EVENTS:
             self.stream_events()
             return
+        name = page_name(path)
+        early = self.outcome.early.get(name or "")
+        if early is not None:
+            self.send_page(HTTPStatus.OK, early[1], name)
+            return
         is_page = path.endswith(("/", ".html")) or "." not in path.rsplit("/", 1)[-1]
         if self.outcome.problems and is_page:
-            self.send_page(HTTPStatus.INTERNAL_SERVER_ERROR, self.outcome.error_page)
+            self.send_page(HTTPStatus.INTERNAL_SERVER_ERROR, self.outcome.error_page, name)
             return
         target = Path(self.translate_path(path))
         if target.is_dir() and path.endswith("/"):
             target = target / "index.html"
+        version = self.outcome.version(name)
         page = read_through_swap(target, Path(self.directory)) if target.suffix == ".html" else None
         if page is not None:
-            self.send_page(HTTPStatus.OK, page)
+            self.send_page(HTTPStatus.OK, page, name, version)
             return
         super().do_GET()  # other files, the redirect to "dir/", and the 404 page
 
     def not_found_body(self, page: bytes) -> bytes:
         return with_script(page)
 
-    def send_page(self, status: HTTPStatus, page: bytes) -> None:
-        body = with_script(page)
+    def send_page(
+        self, status: HTTPStatus, page: bytes, name: str | None, version: str | None = None
+    ) -> None:
+        body = with_script(page, version or self.outcome.version(name))
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -292,28 +537,64 @@ class PreviewHandler(SiteHandler):
         self.wfile.write(body)
 
     def stream_events(self) -> None:
+        """Tell the page to reload when what it shows is stale: after each build, or at
+        once when the running build has rendered it first (then not again after the
+        build, unless the build's bytes differ)."""
+        query = parse_qs(urlsplit(self.path).query)
+        name = page_name(query.get("page", [""])[0]) or ""
+        shown = query.get("v", [""])[0]
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        outcome, seen = self.outcome, [self.outcome.generation]
+        outcome = self.outcome
+        with outcome.changed:
+            outcome.watching[name] = outcome.watching.get(name, 0) + 1
+            generation = outcome.generation
+            early = outcome.early.get(name)
+            # Showing the running build's early page: no reload when the build confirms it.
+            had_early = early is not None and shown == outcome.version(name)
+            stale = bool(shown) and shown != outcome.version(name)
+            seen = early[0] if early else 0
         try:
+            if stale:
+                self.tell(generation)
             while True:
                 with outcome.changed:
-                    outcome.changed.wait_for(lambda: outcome.generation != seen[0], 15)
-                if outcome.generation != seen[0]:
-                    seen[0] = outcome.generation
-                    self.wfile.write(f"data: {seen[0]}\n\n".encode())
+                    outcome.changed.wait_for(
+                        lambda g=generation, e=seen: (
+                            outcome.generation != g or outcome.early.get(name, (e,))[0] != e
+                        ),
+                        15,
+                    )
+                    now, early = outcome.generation, outcome.early.get(name)
+                    confirmed = name in outcome.confirmed
+                if now != generation:
+                    generation, seen = now, 0
+                    if not (had_early and confirmed):
+                        self.tell(now)
+                    had_early = False
+                elif early is not None and early[0] != seen:
+                    seen, had_early = early[0], True
+                    self.tell(now)
                 else:
                     self.wfile.write(b": still here\n\n")
-                self.wfile.flush()
+                    self.wfile.flush()
         except OSError:  # the tab was closed or reloaded
             return
+        finally:
+            with outcome.changed:
+                outcome.watching[name] -= 1
+
+    def tell(self, generation: int) -> None:
+        self.wfile.write(f"data: {generation}\n\n".encode())
+        self.wfile.flush()
 
 
-def with_script(page: bytes) -> bytes:
+def with_script(page: bytes, version: str = "") -> bytes:
+    tag = f'<meta name="{VERSION}" content="{version}">'.encode() + SCRIPT
     head, marker, tail = page.rpartition(b"</body>")
-    return head + SCRIPT + marker + tail if marker else page + SCRIPT
+    return head + tag + marker + tail if marker else page + tag
 
 
 class Preview:
@@ -327,23 +608,34 @@ class Preview:
         port: int = 0,
         build_args: tuple[str, ...] = (),
         quiet: bool = False,
+        content: Path | None = None,
     ) -> None:
         self.output = output
         self.quiet = quiet
         self.watched = [path for path in watched if path.exists()]
-        self.ignore_files = build_ignores()
-        self.builder = Builder(["--output", str(output), *build_args])
         self.outcome = Outcome()
         handler = type("Handler", (PreviewHandler,), {"outcome": self.outcome})
         output.mkdir(parents=True, exist_ok=True)
         self.server = make_server(output, host, port, quiet=True, handler=handler)
         self.url = f"http://{host}:{self.server.server_address[1]}"
+        self.builder = Builder(["--output", str(output), *build_args])
+        # The worker starts (the forkserver imports Pelican, the worker our code) while
+        # this process reads the settings.
+        self.builder.warm_up()
+        settings = local_settings()
+        self.ignore_files = build_ignores(settings)
+        # A save below it builds in the warm worker; any other change, in a new one.
+        self.content = (content or content_path(settings)).resolve()
         self.stopping = threading.Event()
+        self.busy = False  # a build is running (the tests wait for the preview to settle)
+        self.saved_meanwhile = threading.Event()
 
     @classmethod
     def for_content(cls, content: Path, output: Path, quiet: bool = True) -> Preview:
         """A preview of another content folder (the tests', the benchmark's)."""
-        return cls(output, [content], build_args=("--content", str(content)), quiet=quiet)
+        return cls(
+            output, [content], build_args=("--content", str(content)), quiet=quiet, content=content
+        )
 
     def start(self) -> None:
         self.started_from = self.stamp()
@@ -382,12 +674,31 @@ class Preview:
         ]
         return max((p.stat().st_mtime_ns for p in files if p.exists()), default=0), len(files)
 
-    def rebuild(self, reason: str) -> None:
+    def rebuild(self, reason: str, fresh: bool = False) -> None:
+        self.busy = True
+        try:
+            self._rebuild(reason, fresh)
+        finally:
+            self.busy = False
+
+    def _rebuild(self, reason: str, fresh: bool) -> None:
         started = time.perf_counter()
-        code, summary, problems, page, policies = self.builder.build()
+        result = self.builder.build(
+            # After a change to the code, the theme or the settings the early page could
+            # name assets the output does not have yet: the whole build first then.
+            frozenset() if fresh else self.outcome.open_pages(),
+            self.outcome.push,
+            fresh=fresh,
+            newer=self.saved_meanwhile.is_set,
+        )
+        if result is None:  # a newer save builds next; its pages replace the early ones
+            if not self.quiet:
+                print(f"{reason}: replaced by a newer save", flush=True)
+            return
+        code, summary, problems, page, policies, confirmed = result
         # A build that ended without a word keeps the last policies, or the strictest.
         policies = policies or self.outcome.policies or STRICTEST
-        self.outcome.publish(problems if code else [], page, policies)
+        self.outcome.publish(problems if code else [], page, policies, confirmed)
         took = f"{time.perf_counter() - started:.2f} s"
         if self.quiet:
             return
@@ -400,11 +711,21 @@ class Preview:
                 f"{reason}: {summary.splitlines()[0] if summary else 'built'} ({took})", flush=True
             )
 
-    def watch(self) -> None:
+    def changed(self, changes: set[tuple[Any, str]]) -> list[str]:
+        """The changed files that are edits: not the output, the caches or what is ignored."""
+        ignored = [self.output, self.output.parent / f".{self.output.name}.cache"]
+        return sorted(
+            path
+            for _, path in changes
+            if not any(Path(path).is_relative_to(folder) for folder in ignored)
+            and not self.ignored(Path(path))
+        )
+
+    def listen(self, saves: queue.Queue) -> None:
+        """Put each batch of edits in `saves` (None when a while passed without one), and
+        tell a running build that a newer save came (`saved_meanwhile`)."""
         import watchfiles
 
-        ignored = [self.output, self.output.parent / f".{self.output.name}.cache"]
-        caught_up = False
         try:
             for changes in watchfiles.watch(
                 *self.watched,
@@ -414,25 +735,62 @@ class Preview:
                 yield_on_timeout=True,
                 rust_timeout=300,
             ):
-                if not changes and not caught_up:
-                    # The watcher runs now; a save made while it started is built here.
-                    caught_up = True
-                    if self.stamp() != self.started_from:
-                        self.rebuild("Changed while starting")
+                names = self.changed(changes) if changes else None
+                if changes and not names:
                     continue
-                names = sorted(
-                    path
-                    for _, path in changes
-                    if not any(Path(path).is_relative_to(folder) for folder in ignored)
-                    and not self.ignored(Path(path))
-                )
+                saves.put(names)
                 if names:
-                    more = f" and {len(names) - 1} more" if len(names) > 1 else ""
-                    self.rebuild(f"Changed {Path(names[0]).name}{more}")
-                    caught_up = True  # this build saw every change made so far
+                    self.saved_meanwhile.set()
+        finally:
+            saves.put(STOPPED)
+
+    def watch(self) -> None:
+        saves: queue.Queue = queue.Queue()
+        threading.Thread(target=self.listen, args=(saves,), daemon=True).start()
+        caught_up = False
+        try:
+            while (names := saves.get()) is not STOPPED:
+                if names is None:
+                    if not caught_up:
+                        # The watcher runs now; a save made while it started is built here.
+                        caught_up = True
+                        if self.stamp() != self.started_from:
+                            self.rebuild("Changed while starting", fresh=True)
+                    continue
+                # Every save made while the last build ran: one build sees them all.
+                self.saved_meanwhile.clear()
+                while not saves.empty():
+                    more = saves.get()
+                    if more is STOPPED:
+                        return
+                    names += more or []
+                names = sorted(set(names))
+                more = f" and {len(names) - 1} more" if len(names) > 1 else ""
+                fresh = not all(Path(name).is_relative_to(self.content) for name in names)
+                self.rebuild(f"Changed {Path(names[0]).name}{more}", fresh=fresh)
+                caught_up = True  # this build saw every change made so far
         finally:
             self.server.shutdown()
             self.server.server_close()
+            self.builder.stop_worker()
 
     def stop(self) -> None:
         self.stopping.set()
+
+
+def serve_content(content: str, output: str, port: int) -> None:
+    """A preview of another content folder until interrupted: the benchmark runs it in a
+    process of its own, as `invoke livereload` runs."""
+    preview = Preview(
+        Path(output),
+        [Path(content)],
+        port=port,
+        build_args=("--content", content),
+        quiet=True,
+        content=Path(content),
+    )
+    # Stopped as Ctrl-C stops `invoke livereload`: the worker is told to end.
+    signal.signal(signal.SIGTERM, lambda number, frame: preview.stop())
+    preview.start()
+    with contextlib.suppress(KeyboardInterrupt):
+        preview.watch()

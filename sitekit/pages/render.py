@@ -89,10 +89,15 @@ class DeferredWriter(Writer):
         Pelican writes what this returns through `_open_w`, which leaves the
         file to us.
         """
+        state.stop_if_cancelled(self.build)
         name = localcontext["output_file"]
         path = sanitised_join(self.output_path, name)
         self.pending.append(_Pending(name, path, template, localcontext))
         self._ours.add(path)
+        if name in self.build.first_pages and self.build.first_page is not None:
+            # The page an open browser shows, rendered now as Pelican's own writer would;
+            # `flush` renders it again with the others and writes that.
+            self.build.first_page(name, template.render(localcontext).encode("utf-8"))
         return ""
 
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
@@ -159,6 +164,7 @@ class DeferredWriter(Writer):
         results = []
         for page in pages:
             done()
+            state.stop_if_cancelled(self.build)
             text = page.template.render(page.localcontext)
             data = text.encode("utf-8")
             digest = hashlib.sha256(data).hexdigest()

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from pelican import signals
 
@@ -101,8 +102,13 @@ def build(
     settings_file: Path = LOCAL_SETTINGS,
     output: Path | None = None,
     content: Path | None = None,
+    first_pages: frozenset[str] = frozenset(),
+    first_page: Callable[[str, bytes], None] | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> BuildResult:
-    """Build the site; raise SettingsError if it cannot start."""
+    """Build the site; raise SettingsError if it cannot start. The live preview names the
+    pages a browser shows (`first_pages`) and is handed each as soon as it is rendered
+    (`first_page`), before the rest of the build, and may cancel it (`cancelled`)."""
     from jinja2 import FileSystemBytecodeCache
     from pelican import Pelican
 
@@ -132,6 +138,9 @@ def build(
             output=output,
             cache=cache_root(output),
             previous=output if output.is_dir() else None,
+            first_pages=first_pages,
+            first_page=first_page,
+            cancelled=cancelled,
         )
         settings[state.STATE_KEY] = build_state
         # The sources are checked in a process of their own while Pelican reads them;
@@ -275,7 +284,9 @@ def report(result: BuildResult, timings: bool = False) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, **preview: Any) -> int:
+    """The command line; the live preview adds `build`'s `first_pages`, `first_page` and
+    `cancelled`."""
     parser = argparse.ArgumentParser(
         prog="python -m sitekit.runner", description=__doc__.split("\n")[0]
     )
@@ -292,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings_file = args.settings or (PRODUCTION_SETTINGS if args.production else LOCAL_SETTINGS)
     try:
-        result = build(settings_file, output=args.output, content=args.content)
+        result = build(settings_file, output=args.output, content=args.content, **preview)
     except SettingsError as error:
         for line in str(error).splitlines():
             print(f"error: {line}", file=sys.stderr)

@@ -28,10 +28,16 @@ def new_staging_folder(output: Path) -> Path:
 
 
 def remove_leftovers(output: Path) -> None:
-    """Staging folders and retired outputs of builds that were killed before they could clean up."""
-    for pattern in (f".{output.name}.staging-*", f".{output.name}.old-*"):
-        for leftover in output.parent.glob(pattern):
-            shutil.rmtree(leftover, ignore_errors=True)
+    """Staging folders and retired outputs of builds that were killed before they could clean up.
+
+    A retired output is deleted without waiting, as the swap deletes it: the one the last
+    build retired may still be being deleted when the next build starts (the live
+    preview builds again at the next save), and nothing reads it.
+    """
+    for leftover in output.parent.glob(f".{output.name}.staging-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in output.parent.glob(f".{output.name}.old-*"):
+        delete_later(leftover)
 
 
 def swap_into_place(staging: Path, output: Path) -> None:

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from sitekit.core.problems import Problem, display_path
-from sitekit.core.state import BuildState
+from sitekit.core.state import BuildState, stop_if_cancelled
 from sitekit.hosting import headers, precompress, security_txt, sitemap
 from sitekit.images import publish as images
 from sitekit.links import publish as links
@@ -65,6 +65,7 @@ def timed(build: BuildState, step: str) -> Iterator[None]:
 
 def run(output: Path, settings: dict[str, Any], build: BuildState) -> list[Problem]:
     options = build.options
+    stop_if_cancelled(build)
     with timed(build, "fingerprints"):
         fingerprints.rename(output, settings, build.assets)
     with timed(build, "redirects"):
@@ -82,6 +83,7 @@ def run(output: Path, settings: dict[str, Any], build: BuildState) -> list[Probl
             searched = finish_search()
     if problems or searched:
         return problems or searched
+    stop_if_cancelled(build)
     if options.precompress:
         with timed(build, "precompress"):
             precompress.precompress(output, build.previous, progress=build.progress)
@@ -111,6 +113,7 @@ def _beside_search(output: Path, settings: dict[str, Any], build: BuildState) ->
             headers.write_redirects_files(output, options.redirects_file, build.moved, build.gone)
         if options.headers_file:
             headers.write_headers_file(output, options.headers_file, settings, build.stylesheet)
+    stop_if_cancelled(build)
     with timed(build, "links"):
         notes: dict[str, list[str]] = {}
         problems = links.check_links(

@@ -235,3 +235,79 @@ def run_session(tmp_path: Path, production: bool) -> None:
         assert found == [], f"step {number} ({step}): the incremental build differs: {found}"
         assert folders(output) == folders(cold.output), f"step {number} ({step}): folders"
         shutil.rmtree(cold_root)
+
+
+# The pages a browser has open while the editor works: rendered first, served early.
+OPEN_PAGES = ("back-massage-therapy/index.html", "index.html", "tags/index.html")
+
+
+def settle(preview, before: int, seconds: float = 120.0) -> None:
+    """Wait until the preview has built since generation `before` and has been idle for a
+    while (one save can be seen as two changes)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while preview.outcome.generation <= before or preview.busy:
+        assert time.monotonic() < deadline, "the preview did not build after the save"
+        time.sleep(0.05)
+    while True:
+        seen = preview.outcome.generation
+        time.sleep(1.0)
+        if preview.outcome.generation == seen and not preview.busy:
+            return
+        assert time.monotonic() < deadline, "the preview did not settle"
+
+
+def run_preview_session(tmp_path: Path, production: bool = False) -> None:
+    """Every step saved while the live preview runs, with pages open in a browser; once the
+    preview has settled, its output must equal a cold build's, and every page it served
+    early must be the output's page, byte for byte."""
+    import threading
+
+    from sitekit.devtools.preview import Preview
+
+    site = make_site(tmp_path / "site", production)
+    output = site.root / "output"
+    build_args = ("--settings", str(site.settings), "--content", str(site.content))
+    if production:
+        build_args = ("--production", *build_args)
+    preview = Preview(
+        output,
+        [site.content, site.theme, site.settings],
+        build_args=build_args,
+        quiet=True,
+        content=site.content,
+    )
+    early: list[tuple[str, bytes]] = []
+    push = preview.outcome.push
+    preview.outcome.push = lambda name, page: (early.append((name, page)), push(name, page))
+    for name in OPEN_PAGES:
+        preview.outcome.watching[name] = 1
+    preview.start()
+    watcher = threading.Thread(target=preview.watch, daemon=True)
+    watcher.start()
+    try:
+        settle(preview, 0)
+        for number, (step, edit) in enumerate(STEPS, start=1):
+            before = preview.outcome.generation
+            early.clear()
+            edit(site)
+            if step != "nothing changed":
+                settle(preview, before)
+            assert preview.outcome.problems == [], (
+                f"step {number} ({step}): {preview.outcome.problems}"
+            )
+            cold_root = tmp_path / f"cold-{number}"
+            cold = site.build(cold_root / "output")
+            assert cold.code == 0, f"step {number} ({step}): {cold.stderr}"
+            found = differences(snapshot(cold.output), snapshot(output))
+            assert found == [], f"step {number} ({step}): the preview's output differs: {found}"
+            assert folders(output) == folders(cold.output), f"step {number} ({step}): folders"
+            for name, page in early:
+                assert (output / name).read_bytes() == page, f"step {number} ({step}): {name}"
+            if step == "body text":  # a save to an article: the open pages come first
+                assert {name for name, _ in early} == set(OPEN_PAGES), f"step {number}"
+            shutil.rmtree(cold_root)
+    finally:
+        preview.stop()
+        watcher.join(timeout=30)
