@@ -27,6 +27,23 @@ def site(tmp_path_factory):
     return build_once(tmp_path_factory, "site")
 
 
+# The one article of good_site.
+GOOD_ARTICLE = (
+    "Title: Good\nDate: 2026-11-20\nCategory: Care\nSummary: A good article.\n\nSome text.\n"
+)
+
+
+@pytest.fixture
+def good_site(tmp_path):
+    """A small site with one good article, already built once."""
+    articles = tmp_path / "content" / "articles"
+    articles.mkdir(parents=True)
+    (articles / "good.md").write_text(GOOD_ARTICLE, "utf-8")
+    run = run_build("--content", tmp_path / "content", output=tmp_path / "output")
+    assert run.code == 0, run.stderr
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def production(tmp_path_factory):
     """The site built with publishconf.py, published at the root of a host."""

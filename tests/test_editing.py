@@ -6,7 +6,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 import xml.etree.ElementTree as ET
 from datetime import date
@@ -18,7 +17,14 @@ import pytest
 from sitekit import runner as site_build
 from sitekit.devtools import scaffold
 from sitekit.devtools.bench import generate_site
-from tests.support.build import differences, leftovers, run_build, run_build_process, snapshot
+from tests.support.build import (
+    differences,
+    leftovers,
+    run_build,
+    run_build_process,
+    run_invoke,
+    snapshot,
+)
 from tests.support.pages import PRODUCTION_URL, ROOT, parse_html, running_scripts, scripts_allowed
 
 # Fails the build once pages.render has written every page into the staging folder, and
@@ -349,13 +355,7 @@ def test_invoke_new_prints_the_path_and_refuses_to_overwrite():
     existing = min((ROOT / "content" / "articles").glob("*.md"))
     title = existing.read_text().splitlines()[0].removeprefix("Title: ")
     before = existing.read_bytes()
-    run = subprocess.run(
-        [sys.executable, "-m", "invoke", "new", title],
-        cwd=ROOT,
-        check=False,
-        capture_output=True,
-        text=True,
-    )
+    run = run_invoke("new", title)
     assert run.returncode == 1
     assert "already exists" in run.stderr and existing.name in run.stderr
     assert existing.read_bytes() == before

@@ -16,18 +16,6 @@ from tests.support.build import run_build, snapshot
 from tests.support.pages import parse_html
 
 FIELDS = "Title: Brought Over\nDate: 2026-11-20\nCategory: Care\nSummary: An imported article.\n"
-GOOD = "Title: Good\nDate: 2026-11-20\nCategory: Care\nSummary: A good article.\n\nSome text.\n"
-
-
-@pytest.fixture
-def good_site(tmp_path):
-    """A small site with one good article, already built once."""
-    articles = tmp_path / "content" / "articles"
-    articles.mkdir(parents=True)
-    (articles / "good.md").write_text(GOOD, "utf-8")
-    run = run_build("--content", tmp_path / "content", output=tmp_path / "output")
-    assert run.code == 0, run.stderr
-    return tmp_path
 
 
 def build_with(site: Path, text: str, name: str = "brought.md"):

@@ -18,6 +18,7 @@ import pytest
 from sitekit.devtools import browser
 from sitekit.devtools.preview import RELOAD, SCRIPT, Preview, read_through_swap
 from sitekit.hosting.headers import csp_directives, csp_hash
+from tests.support.build import run_invoke
 from tests.support.pages import ROOT
 from tests.support.tools import require_tool
 
@@ -157,14 +158,7 @@ def test_a_busy_port_is_one_line_that_suggests_another(command):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        run = subprocess.run(
-            [sys.executable, "-m", "invoke", command, "--port", str(port)],
-            cwd=ROOT,
-            check=False,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        run = run_invoke(command, "--port", str(port), timeout=60)
     assert run.returncode == 1
     assert run.stderr.splitlines() == [
         f"error: port {port} is already in use, probably by another `invoke serve` or "

@@ -5,7 +5,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 
 import pytest
 from invoke import Config, Context
@@ -13,7 +12,7 @@ from invoke import Config, Context
 import tasks
 from sitekit import runner as site_build
 from sitekit.devtools import scaffold
-from tests.support.build import modes
+from tests.support.build import modes, run_invoke
 from tests.support.pages import PRODUCTION_URL, ROOT
 from tests.support.tools import require_tool
 
@@ -35,14 +34,7 @@ def test_publish_refuses_bad_arguments(args, message):
     if "--no-such-path" in args:  # a PATH where rsync cannot be found
         args = args[:-1]
         env["PATH"] = ""
-    run = subprocess.run(
-        [sys.executable, "-m", "invoke", "publish", *args],
-        cwd=ROOT,
-        check=False,
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    run = run_invoke("publish", *args, env=env)
     assert run.returncode == 2
     assert message in run.stderr
     assert "Built " not in run.stdout
@@ -80,13 +72,7 @@ def test_invoke_new_refuses_a_title_without_a_file_name_and_suggests_slug(title)
     articles = ROOT / "content" / "articles"
     before = set(articles.iterdir())
     try:
-        run = subprocess.run(
-            [sys.executable, "-m", "invoke", "new", title],
-            cwd=ROOT,
-            check=False,
-            capture_output=True,
-            text=True,
-        )
+        run = run_invoke("new", title)
         made = set(articles.iterdir()) - before
     finally:  # without the guard, the project's own content/ would keep a hidden .md
         for path in set(articles.iterdir()) - before:

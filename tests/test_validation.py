@@ -5,8 +5,6 @@ import pytest
 from tests.support.build import leftovers, run_build, snapshot
 from tests.support.pages import parse_html
 
-GOOD = "Title: Good\nDate: 2026-11-20\nCategory: Care\nSummary: A good article.\n\nSome text.\n"
-
 
 def article(**fields):
     """A valid article, with fields replaced (None drops a field) and an optional body."""
@@ -130,17 +128,6 @@ CASES = [
         "the date '3/12/2026' of this editor's note is not a date written as YYYY-MM-DD",
     ),
 ]
-
-
-@pytest.fixture
-def good_site(tmp_path):
-    """A small site with one good article, already built once."""
-    content = tmp_path / "content" / "articles"
-    content.mkdir(parents=True)
-    (content / "good.md").write_text(GOOD, "utf-8")
-    run = run_build("--content", tmp_path / "content", output=tmp_path / "output")
-    assert run.code == 0, run.stderr
-    return tmp_path
 
 
 def build_with(site, files, should_fail=True):

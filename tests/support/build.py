@@ -8,6 +8,7 @@ import os
 import re
 import stat
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +53,12 @@ def run_build(*args, output, env=None, production=False) -> Run:
     with environment(env), contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         code = site_build.main(argv)
     return Run(code, stdout.getvalue(), stderr.getvalue(), Path(output))
+
+
+def run_invoke(*args: str, **options) -> subprocess.CompletedProcess:
+    """`invoke ARGS` from the project folder, in a process of its own, its output captured."""
+    options = {"cwd": ROOT, "check": False, "capture_output": True, "text": True, **options}
+    return subprocess.run([sys.executable, "-m", "invoke", *args], **options)
 
 
 def run_build_process(*args, output, env=None, **popen) -> Run:

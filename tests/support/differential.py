@@ -219,6 +219,17 @@ def folders(output: Path) -> list[Path]:
     return sorted(p.relative_to(output) for p in output.rglob("*") if p.is_dir())
 
 
+def equals_a_cold_build(site, output: Path, cold_root: Path, where: str) -> None:
+    """`output` has the same files, bytes and folders as a cold build of the same sources,
+    made in `cold_root` and deleted after."""
+    cold = site.build(cold_root / "output")
+    assert cold.code == 0, f"{where}: {cold.stderr}"
+    found = differences(snapshot(cold.output), snapshot(output))
+    assert found == [], f"{where}: the output differs from a cold build's: {found}"
+    assert folders(output) == folders(cold.output), f"{where}: folders"
+    shutil.rmtree(cold_root)
+
+
 def run_session(tmp_path: Path, production: bool) -> None:
     """Every step, then an incremental build and a cold build of the same sources, which
     must write the same files with the same bytes, and the same folders."""
@@ -228,13 +239,7 @@ def run_session(tmp_path: Path, production: bool) -> None:
         edit(site)
         incremental = site.build(output)
         assert incremental.code == 0, f"step {number} ({step}): {incremental.stderr}"
-        cold_root = tmp_path / f"cold-{number}"
-        cold = site.build(cold_root / "output")
-        assert cold.code == 0, f"step {number} ({step}): {cold.stderr}"
-        found = differences(snapshot(cold.output), snapshot(output))
-        assert found == [], f"step {number} ({step}): the incremental build differs: {found}"
-        assert folders(output) == folders(cold.output), f"step {number} ({step}): folders"
-        shutil.rmtree(cold_root)
+        equals_a_cold_build(site, output, tmp_path / f"cold-{number}", f"step {number} ({step})")
 
 
 # The pages a browser has open while the editor works: rendered first, served early.
@@ -297,17 +302,13 @@ def run_preview_session(tmp_path: Path, production: bool = False) -> None:
             assert preview.outcome.problems == [], (
                 f"step {number} ({step}): {preview.outcome.problems}"
             )
-            cold_root = tmp_path / f"cold-{number}"
-            cold = site.build(cold_root / "output")
-            assert cold.code == 0, f"step {number} ({step}): {cold.stderr}"
-            found = differences(snapshot(cold.output), snapshot(output))
-            assert found == [], f"step {number} ({step}): the preview's output differs: {found}"
-            assert folders(output) == folders(cold.output), f"step {number} ({step}): folders"
+            equals_a_cold_build(
+                site, output, tmp_path / f"cold-{number}", f"step {number} ({step})"
+            )
             for name, page in early:
                 assert (output / name).read_bytes() == page, f"step {number} ({step}): {name}"
             if step == "body text":  # a save to an article: the open pages come first
                 assert {name for name, _ in early} == set(OPEN_PAGES), f"step {number}"
-            shutil.rmtree(cold_root)
     finally:
         preview.stop()
         watcher.join(timeout=30)
