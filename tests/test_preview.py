@@ -1,6 +1,7 @@
 """The live preview tells the truth: edits show at once, a broken build shows its problems, code changes apply."""
 
 import contextlib
+import io
 import os
 import re
 import shutil
@@ -407,19 +408,27 @@ def test_a_build_that_a_newer_save_replaces_stops_and_leaves_the_output_as_it_wa
 
 
 def test_the_warm_worker_keeps_no_article_of_an_earlier_build(tmp_path):
-    """What the worker does after each build: no article outlives its build, so the
+    """What the worker does after each build: it keeps the last good build's site for the
+    early pages (sitekit.devtools.quick), and no article of any build before it, so the
     worker's memory stays flat however many saves it builds."""
     import gc
 
     from pelican.contents import Article
 
-    from sitekit.devtools.preview import forget_pelican_memos
-    from tests.support.build import run_build
+    from sitekit import runner
+    from sitekit.devtools.quick import Session, forget_pelican_memos
 
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    for _ in range(2):
-        assert run_build("--content", content, output=tmp_path / "output").code == 0
+    kept = {}
+    argv = ["--output", str(tmp_path / "output"), "--content", str(content)]
+    for _ in range(3):
+        finished = lambda build: kept.update(site=Session(build, str(tmp_path)))  # noqa: E731
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            assert runner.main(argv, finished=finished) == 0
         forget_pelican_memos()
         gc.collect()
-        assert not [o for o in gc.get_objects() if isinstance(o, Article)]
+        alive = {id(o) for o in gc.get_objects() if isinstance(o, Article)}
+        site = kept["site"].context["generated_content"]
+        assert alive and alive == {id(o) for o in site.values() if isinstance(o, Article)}
+        del site  # (it would keep this build's site alive through the next)

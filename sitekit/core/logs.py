@@ -180,7 +180,9 @@ def fresh_pelican() -> None:
     from pelican.log import LimitFilter
     from pelican.plugins import signals
 
-    for value in vars(signals).values():
+    from sitekit.core import signals as ours
+
+    for value in [*vars(signals).values(), *vars(ours).values()]:
         if isinstance(value, Signal):
             value._clear_state()
     LimitFilter._raised_messages.clear()

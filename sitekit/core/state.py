@@ -207,6 +207,10 @@ class BuildState:
     # the publishing steps ask it between pages and steps (`stop_if_cancelled`), so that
     # the build stops where stopping is safe: nothing is swapped in.
     cancelled: Callable[[], bool] = lambda: False
+    # The runner, for the live preview: Pelican's generators, once all have read everything
+    # (`all_generators_finalized`); the preview keeps a good build's to read a saved file
+    # into (sitekit.devtools.quick).
+    generators: list[Any] = field(default_factory=list)
     # pages.render: the pages whose bytes changed in this build (`rendered` counts them);
     # `reused` counts those linked from the last output, their bytes unchanged.
     rendered_pages: list[str] = field(default_factory=list)

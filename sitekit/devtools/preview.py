@@ -46,8 +46,10 @@ import html
 import multiprocessing
 import queue
 import re
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -217,13 +219,35 @@ class Outcome:
 
 def serve_builds(connection: Any, cancel: Any) -> None:
     """The warm worker: imports our code once, then builds on every request until told
-    to stop (None) or its parent goes. A request is (argv, the pages to render first);
-    it sends back ("page", name, bytes) for each of those, then ("done", result)."""
-    import gc
-
+    to stop (None) or its parent goes. A request is (argv, the pages to render first,
+    its number, the files saved). Before the build, the saved files are checked and read
+    into the last good build's site (sitekit.devtools.quick): it sends back ("failed",
+    problems) if they have any, else ("page", name, bytes) for each open page it could
+    render from them; then the build's own ("page", ...) for each open page whose bytes
+    differ, and ("done", result, cancelled)."""
     import sitekit.runner  # noqa: F401  (once, before the first save)
 
+    # Where the early pages' writer makes its folders, for the worker's life.
+    scratch = tempfile.mkdtemp(prefix="sitekit-open-pages-")
+    try:
+        serve_requests(connection, cancel, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def serve_requests(connection: Any, cancel: Any, scratch: str) -> None:
+    import gc
+
+    from sitekit.devtools.quick import Session, forget_pelican_memos
+
     postponed = False
+    # The last good build's site, kept until the next good build ends.
+    session: Session | None = None
+
+    def keep(build: Any) -> None:
+        nonlocal session
+        session = Session(build, scratch)
+
     while True:
         try:
             request = connection.recv()
@@ -231,13 +255,20 @@ def serve_builds(connection: Any, cancel: Any) -> None:
             return
         if request is None:
             return
-        argv, first_pages, number = request
+        argv, first_pages, number, saved = request
 
         def cancelled(number: int = number) -> bool:
             # The parent's word: a newer save makes builds up to this number pointless.
             return cancel.value >= number
 
-        result = build_once(argv, first_pages, connection, cancelled)
+        early: dict[str, bytes] = {}
+        if session is not None and saved:
+            problems, early = session.early(saved, first_pages)
+            if problems:
+                connection.send(("failed", problems))
+            for name, page in early.items():
+                connection.send(("page", name, page))
+        result = build_once(argv, first_pages, connection, cancelled, early, keep)
         connection.send(("done", result, bool(result[0]) and cancelled()))
         # What the build left, so that the worker's memory stays flat: Pelican's memos,
         # which keep every text it made, and what is left in cycles. After a build that
@@ -252,19 +283,6 @@ def serve_builds(connection: Any, cancel: Any) -> None:
             postponed = True
 
 
-def forget_pelican_memos() -> None:
-    """Empty the caches of Pelican's `memoized` methods (a text's content and summary).
-    Keyed by the article and the site's URL, they keep every article of every build for
-    as long as the process lives; a build makes new articles, so they never hit across
-    builds. (A private detail of Pelican: tests/test_pelican_contract.py.)"""
-    from pelican.contents import Content
-    from pelican.utils import memoized
-
-    for value in vars(Content).values():
-        if isinstance(value, memoized):
-            value.cache.clear()
-
-
 def give_memory_back() -> None:
     """Hand the heap's free memory back to the system (glibc's malloc_trim): a build frees
     most of what it made, and without this the worker's resident memory creeps up."""
@@ -277,25 +295,33 @@ def build_once(
     first_pages: frozenset[str],
     connection: Any,
     cancelled: Callable[[], bool] = lambda: False,
+    early: dict[str, bytes] | None = None,
+    finished: Callable[[Any], None] | None = None,
 ) -> tuple:
     """One build in this process: (code, summary, problems, error page, policies, the
-    early pages that the output holds byte for byte)."""
+    early pages that the output holds byte for byte). `early`: the pages already sent
+    before the build, sent again only if the build renders them otherwise."""
     import contextlib
     import io
 
     from sitekit import runner as site_build
 
-    early: dict[str, bytes] = {}
+    early = dict(early or {})
 
     def first_page(name: str, page: bytes) -> None:
-        early[name] = page
-        connection.send(("page", name, page))
+        if early.get(name) != page:
+            early[name] = page
+            connection.send(("page", name, page))
 
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         try:
             code = site_build.main(
-                argv, first_pages=first_pages, first_page=first_page, cancelled=cancelled
+                argv,
+                first_pages=first_pages,
+                first_page=first_page,
+                cancelled=cancelled,
+                finished=finished,
             )
         except Exception as error:  # the worker lives on; the next save builds again
             print(f"error: the build stopped: {type(error).__name__}: {error}", file=sys.stderr)
@@ -445,10 +471,14 @@ class Builder:
         on_page: Callable[[str, bytes], None] = lambda name, page: None,
         fresh: bool = False,
         newer: Callable[[], bool] = lambda: False,
+        saved: tuple[str, ...] = (),
+        on_failed: Callable[[list[str]], None] = lambda problems: None,
     ) -> Result | None:
         """The build's result, or None if it was cancelled because `newer()` became true
         (a newer save): the worker stops it at its next page or step, and nothing is
-        swapped in."""
+        swapped in. `saved`: the files saved below the content folder, which the worker
+        checks and reads before the build to render the open pages from (`on_page`), or
+        tell their problems (`on_failed`) at once."""
         if self.starting is not None:
             self.starting.join()
             self.starting = None
@@ -456,7 +486,7 @@ class Builder:
             self.start_worker()
         try:
             self.requests += 1
-            self.connection.send((self.argv, first_pages, self.requests))
+            self.connection.send((self.argv, first_pages, self.requests, saved))
             while True:
                 if not self.connection.poll(0.02):
                     if newer():
@@ -465,6 +495,8 @@ class Builder:
                 message = self.connection.recv()
                 if message[0] == "page":
                     on_page(message[1], message[2])
+                elif message[0] == "failed":
+                    on_failed(message[1])
                 else:
                     return None if message[2] else message[1]
         except (EOFError, OSError):
@@ -674,14 +706,14 @@ class Preview:
         ]
         return max((p.stat().st_mtime_ns for p in files if p.exists()), default=0), len(files)
 
-    def rebuild(self, reason: str, fresh: bool = False) -> None:
+    def rebuild(self, reason: str, fresh: bool = False, saved: tuple[str, ...] = ()) -> None:
         self.busy = True
         try:
-            self._rebuild(reason, fresh)
+            self._rebuild(reason, fresh, saved)
         finally:
             self.busy = False
 
-    def _rebuild(self, reason: str, fresh: bool) -> None:
+    def _rebuild(self, reason: str, fresh: bool, saved: tuple[str, ...] = ()) -> None:
         started = time.perf_counter()
         result = self.builder.build(
             # After a change to the code, the theme or the settings the early page could
@@ -690,6 +722,8 @@ class Preview:
             self.outcome.push,
             fresh=fresh,
             newer=self.saved_meanwhile.is_set,
+            saved=saved,
+            on_failed=self.show_problems,
         )
         if result is None:  # a newer save builds next; its pages replace the early ones
             if not self.quiet:
@@ -710,6 +744,13 @@ class Preview:
             print(
                 f"{reason}: {summary.splitlines()[0] if summary else 'built'} ({took})", flush=True
             )
+
+    def show_problems(self, problems: list[str]) -> None:
+        """The problems the worker found in the saved files before the build: every page
+        shows them at once (the build that follows tells them all again)."""
+        site_name, css, _ = site_style(self.builder.argv)
+        page = error_page(problems, site_name, css)
+        self.outcome.publish(problems, page, self.outcome.policies or STRICTEST)
 
     def changed(self, changes: set[tuple[Any, str]]) -> list[str]:
         """The changed files that are edits: not the output, the caches or what is ignored."""
@@ -767,7 +808,8 @@ class Preview:
                 names = sorted(set(names))
                 more = f" and {len(names) - 1} more" if len(names) > 1 else ""
                 fresh = not all(Path(name).is_relative_to(self.content) for name in names)
-                self.rebuild(f"Changed {Path(names[0]).name}{more}", fresh=fresh)
+                saved = () if fresh else tuple(names)
+                self.rebuild(f"Changed {Path(names[0]).name}{more}", fresh=fresh, saved=saved)
                 caught_up = True  # this build saw every change made so far
         finally:
             self.server.shutdown()

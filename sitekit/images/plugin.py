@@ -32,6 +32,7 @@ from typing import Any
 
 from pelican import signals
 
+from sitekit.core import signals as ours
 from sitekit.core import state
 from sitekit.core.problems import display_path
 from sitekit.core.sources import within
@@ -93,15 +94,16 @@ def social_candidate(image_set: imaging.ImageSet, alt: str) -> dict[str, Any]:
     return {"path": best.url_name, "width": best.width, "height": best.height, "alt": alt}
 
 
-def enrich(generator: Any) -> None:
-    # `article_generator_finalized`: every article is read, none is written yet.
+def enrich(generator: Any, contents: list[Any] | None = None) -> None:
+    # `article_generator_finalized`: every article is read, none is written yet;
+    # `articles_read_again`: these articles only.
     settings = generator.settings
     build = state.of(settings)
     max_pixels = build.options.image_max_megapixels * 1_000_000
     content_root = Path(settings["PATH"]).resolve()
     site_url = settings["SITEURL"]
     palette = imaging.card_palette(build.stylesheet)
-    for article in [*generator.articles, *generator.drafts]:
+    for article in contents or [*generator.articles, *generator.drafts]:
         # Resolved only for an article that shows an image (a realpath call each).
         source = Path(article.source_path)
         found: list[tuple[imaging.ImageSet, str]] = []
@@ -164,4 +166,5 @@ def only_images_and_downloads(generator: Any) -> None:
 
 def register() -> None:
     signals.article_generator_finalized.connect(enrich)
+    ours.articles_read_again.connect(enrich)
     signals.static_generator_finalized.connect(only_images_and_downloads)

@@ -14,6 +14,7 @@ from typing import Any
 
 from pelican import signals
 
+from sitekit.core import signals as ours
 from sitekit.core import state
 
 
@@ -22,13 +23,14 @@ def is_scheduled(article: Any) -> bool:
     return article.status == "draft" and article.metadata.get("status", "").lower() != "draft"
 
 
-def mark_scheduled(generator: Any) -> None:
-    # `article_generator_finalized`: every article is read and has its status.
+def mark_scheduled(generator: Any, contents: list[Any] | None = None) -> None:
+    # `article_generator_finalized`: every article is read and has its status;
+    # `articles_read_again`: these articles only.
     build = state.of(generator.settings)
-    for article in generator.articles:
-        article.scheduled = False
-    for article in generator.drafts:
+    for article in contents or [*generator.articles, *generator.drafts]:
         article.scheduled = is_scheduled(article)
+        if article.status != "draft":
+            continue
         what = "a draft"
         if article.scheduled:
             build.scheduled[article.relative_source_path] = article.date
@@ -39,3 +41,4 @@ def mark_scheduled(generator: Any) -> None:
 
 def register() -> None:
     signals.article_generator_finalized.connect(mark_scheduled)
+    ours.articles_read_again.connect(mark_scheduled)

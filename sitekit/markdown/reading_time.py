@@ -15,6 +15,7 @@ from typing import Any
 
 from pelican import signals
 
+from sitekit.core import signals as ours
 from sitekit.core import state
 from sitekit.markdown.editor_notes import without_notes
 
@@ -42,10 +43,11 @@ def reading_minutes(words: int, words_per_minute: int) -> int:
     return max(1, math.ceil(words / words_per_minute))
 
 
-def set_reading_time(generator: Any) -> None:
-    # `article_generator_finalized`: every article is read, none is written yet.
+def set_reading_time(generator: Any, contents: list[Any] | None = None) -> None:
+    # `article_generator_finalized`: every article is read, none is written yet;
+    # `articles_read_again`: these articles only.
     pace = state.of(generator.settings).options.words_per_minute
-    for article in [*generator.articles, *generator.drafts]:
+    for article in contents or [*generator.articles, *generator.drafts]:
         words = getattr(article, WORDS, None)
         if words is None:  # not read by markdown.reader (another format)
             words = count_words(without_notes(article._content or ""))
@@ -54,3 +56,4 @@ def set_reading_time(generator: Any) -> None:
 
 def register() -> None:
     signals.article_generator_finalized.connect(set_reading_time)
+    ours.articles_read_again.connect(set_reading_time)

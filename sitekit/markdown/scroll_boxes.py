@@ -13,6 +13,8 @@ from typing import Any
 
 from pelican import signals
 
+from sitekit.core import signals as ours
+
 # The box's class, which the stylesheet styles (theme/css/site.css).
 BOX_CLASS = "scroll"
 _BOXED = re.compile(r"<(table|pre)\b.*?</\1>", re.DOTALL)
@@ -34,12 +36,14 @@ def box(html: str) -> str:
     return _BOXED.sub(wrap, html)
 
 
-def box_articles(generator: Any) -> None:
-    # `article_generator_finalized`: every article is read, none is written yet.
-    for article in [*generator.articles, *generator.drafts]:
+def box_articles(generator: Any, contents: list[Any] | None = None) -> None:
+    # `article_generator_finalized`: every article is read, none is written yet;
+    # `articles_read_again`: these articles only.
+    for article in contents or [*generator.articles, *generator.drafts]:
         if article._content and ("<table" in article._content or "<pre" in article._content):
             article._content = box(article._content)
 
 
 def register() -> None:
     signals.article_generator_finalized.connect(box_articles)
+    ours.articles_read_again.connect(box_articles)

@@ -17,6 +17,8 @@ from typing import Any
 from pelican import signals
 from pelican.contents import Content
 
+from sitekit.core import signals as ours
+
 
 class _Fixed:
     @cached_property
@@ -64,6 +66,13 @@ def fix_pages(generator: Any) -> None:
         fix(getattr(generator, group, []))
 
 
+def fix_again(generator: Any, contents: list[Content]) -> None:
+    # `articles_read_again` and `pages_read_again`: these objects, read again.
+    fix(contents)
+
+
 def register() -> None:
     signals.article_generator_finalized.connect(fix_articles)
     signals.page_generator_finalized.connect(fix_pages)
+    ours.articles_read_again.connect(fix_again)
+    ours.pages_read_again.connect(fix_again)

@@ -23,6 +23,7 @@ from typing import Any
 
 from pelican import signals
 
+from sitekit.core import signals as ours
 from sitekit.core import state
 from sitekit.core.dates import parse_iso
 from sitekit.core.problems import display_path
@@ -38,14 +39,15 @@ def load(pelican: Any) -> None:
     state.of(pelican.settings).people = described
 
 
-def attach(generator: Any) -> None:
-    # `article_generator_finalized`: every article is read, none is written yet.
+def attach(generator: Any, contents: list[Any] | None = None) -> None:
+    # `article_generator_finalized`: every article is read, none is written yet;
+    # `articles_read_again`: these articles only (the authors' pages are the last build's).
     described: dict[str, people.Person] = state.of(generator.settings).people
     pages: dict[str, Any] = {}
     for author in getattr(generator, "authors", []):
         author[0].person = described.get(author[0].name)
         pages[author[0].name] = author[0]
-    for article in [*generator.articles, *generator.drafts]:
+    for article in contents or [*generator.articles, *generator.drafts]:
         author = getattr(article, "author", None)
         article.person = described.get(author.name) if author is not None else None
         reviewer = article.metadata.get("reviewed-by")
@@ -54,17 +56,20 @@ def attach(generator: Any) -> None:
         article.reviewer_page = pages.get(reviewer) if reviewer else None
         reviewed = parse_iso(article.metadata.get("last-reviewed", ""))
         article.last_reviewed = reviewed.date() if reviewed else None
-    note_reviews(generator)
+    note_reviews(generator, contents)
 
 
-def note_reviews(generator: Any) -> None:
-    """Each article's review dates (``article.review``), and one note naming the overdue."""
+def note_reviews(generator: Any, contents: list[Any] | None = None) -> None:
+    """Each article's review dates (``article.review``), and one note naming the overdue
+    (not for `contents`, some articles read again)."""
     build = state.of(generator.settings)
     on = review.today()
     overdue = []
     # Translations (Pelican's other-language articles) are pages of their own too.
-    published = [*generator.articles, *generator.translations]
-    for article in [*published, *generator.drafts, *generator.drafts_translations]:
+    published = [] if contents else [*generator.articles, *generator.translations]
+    every = [*published, *generator.drafts, *generator.drafts_translations]
+    listed = {id(article) for article in published}
+    for article in contents or every:
         reviewed = parse_iso(article.metadata.get("last-reviewed", ""))
         review_by = parse_iso(article.metadata.get("review-by", ""))
         modified = article.metadata.get("modified")  # Pelican's own attribute defaults to Date
@@ -78,13 +83,16 @@ def note_reviews(generator: Any) -> None:
             on=on,
         )
         article.review_notice = build.options.review_notice and article.review.overdue
-        if article.review.overdue and any(article is other for other in published):
-            shown = display_path(Path(article.source_path))
-            overdue.append((shown, article.review.next_review))
+        if article.review.overdue and id(article) in listed:
+            overdue.append((article.source_path, article.review.next_review))
     if overdue:
-        build.notices[review.NOTICE_KEY] = review.notice(overdue)
+        # Only the articles the note names are worded as shown (a realpath call each).
+        build.notices[review.NOTICE_KEY] = review.notice(
+            overdue, lambda path: display_path(Path(path))
+        )
 
 
 def register() -> None:
     signals.initialized.connect(load)
     signals.article_generator_finalized.connect(attach)
+    ours.articles_read_again.connect(attach)

@@ -13,7 +13,7 @@ refuses a ``Review-By`` that cannot be read or comes before the last review.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -84,11 +84,13 @@ def schedule(
 NAMED_AT_MOST = 5
 
 
-def notice(overdue: list[tuple[str, date]]) -> str:
-    """The build's one line about the overdue articles (path as shown, next review), the
-    longest overdue first."""
+def notice(overdue: list[tuple[str, date]], shown: Callable[[str], str] = str) -> str:
+    """The build's one line about the overdue articles (path, next review), the longest
+    overdue first; `shown` words the path of each article named."""
     ordered = sorted(overdue, key=lambda item: (item[1], item[0]))
-    named = ", ".join(f"{path} (since {due:%Y-%m-%d})" for path, due in ordered[:NAMED_AT_MOST])
+    named = ", ".join(
+        f"{shown(path)} (since {due:%Y-%m-%d})" for path, due in ordered[:NAMED_AT_MOST]
+    )
     more = len(ordered) - NAMED_AT_MOST
     named += f" and {more} more" if more > 0 else ""
     return f"{named}. 'invoke review' lists every article's review dates."

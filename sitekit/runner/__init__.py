@@ -105,10 +105,12 @@ def build(
     first_pages: frozenset[str] = frozenset(),
     first_page: Callable[[str, bytes], None] | None = None,
     cancelled: Callable[[], bool] = lambda: False,
+    finished: Callable[[state.BuildState], None] | None = None,
 ) -> BuildResult:
     """Build the site; raise SettingsError if it cannot start. The live preview names the
     pages a browser shows (`first_pages`) and is handed each as soon as it is rendered
-    (`first_page`), before the rest of the build, and may cancel it (`cancelled`)."""
+    (`first_page`), before the rest of the build, may cancel it (`cancelled`), and is
+    handed the state of a build that succeeded, its generators in it (`finished`)."""
     from jinja2 import FileSystemBytecodeCache
     from pelican import Pelican
 
@@ -150,9 +152,14 @@ def build(
             # Every image is planned by then: make them while Pelican writes.
             passed=partial(images.start_early, build_state),
         )
+
+        def keep_generators(generators: list[Any]) -> None:
+            build_state.generators = list(generators)
+
         try:
             try:
                 logs.fresh_pelican()
+                signals.all_generators_finalized.connect(keep_generators, weak=False)
                 pelican = Pelican(settings)
                 # Keyed by everything that shapes the output, our plugins' code included.
                 build_state.inputs = inputs.digest(
@@ -195,7 +202,10 @@ def build(
                 staging.swap_into_place(folder, output)
                 render.remove_other_caches(build_state)
                 search.commit(build_state)
+                if finished is not None:
+                    finished(build_state)
         finally:
+            signals.all_generators_finalized.disconnect(keep_generators)
             sources.forked.stop()
             if build_state.early_images is not None:
                 build_state.early_images.cancel()  # after a failure; else already done

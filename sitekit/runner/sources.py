@@ -10,8 +10,10 @@ here, in one pass over the sources.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sitekit.containment.check import reference_problems, tree_problems
 from sitekit.core import addresses
@@ -42,7 +44,7 @@ from sitekit.people import model as people
 from sitekit.people.check import check_credits
 from sitekit.redirects import check as redirects
 
-__all__ = ["Source", "contain", "validate"]
+__all__ = ["Source", "check_files", "contain", "validate"]
 
 
 def contain(settings: dict, shown_relative_to: Path) -> list[Problem]:
@@ -55,60 +57,74 @@ def contain(settings: dict, shown_relative_to: Path) -> list[Problem]:
     return sorted(tree_problems(entries, settings, options, shown, RASTER_SUFFIXES))
 
 
-def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
-    """Every problem in every Markdown source, sorted by file and line."""
-    root = Path(settings["PATH"])
-    options = Options.from_settings(settings)
-    publishable = RASTER_SUFFIXES | set(options.downloads)
-    used_images: set[str] = set()
-    problems: list[Problem] = []
-    written_to: dict[str, list[tuple[str, int | None]]] = defaultdict(list)
-    # Old address -> the sources that claim it with Redirect-From (and the field's line).
-    claimed: dict[str, list[tuple[str, int | None]]] = defaultdict(list)
-    prefix = display_path(root, shown_relative_to)
-    problems += stray_files(settings, prefix)
-    people_path = people.people_file(settings)
-    people_shown = f"{prefix}/{people_path.relative_to(root).as_posix()}"
-    described, people_problems = people.load(people_path, people_shown)
-    problems += people_problems
-    page_slugs = set()
-    custom, custom_problems = custom_fields(settings)
-    problems += custom_problems
-    sources = [(path, "article") for path in markdown_files(settings)]
-    sources += [(path, "page") for path in markdown_files(settings, "PAGE")]
-    for path, kind in sources:
-        shown = f"{prefix}/{path.relative_to(root).as_posix()}"
+@dataclass
+class _Checks:
+    """What the check of each Markdown source needs, read once for all of them."""
+
+    settings: dict
+    root: Path
+    prefix: str
+    options: Options
+    custom: Any
+    described: dict
+    people_shown: str
+    people_ok: bool
+    problems: list[Problem] = field(default_factory=list)
+    used_images: set[str] = field(default_factory=set)
+
+    @classmethod
+    def read(cls, settings: dict, shown_relative_to: Path) -> _Checks:
+        root = Path(settings["PATH"])
+        prefix = display_path(root, shown_relative_to)
+        people_path = people.people_file(settings)
+        people_shown = f"{prefix}/{people_path.relative_to(root).as_posix()}"
+        described, people_problems = people.load(people_path, people_shown)
+        custom, custom_problems = custom_fields(settings)
+        return cls(
+            settings,
+            root,
+            prefix,
+            Options.from_settings(settings),
+            custom,
+            described,
+            people_shown,
+            bool(described or not people_problems),
+            [*people_problems, *custom_problems],
+        )
+
+    def source(self, path: Path, kind: str) -> tuple[Source | None, list[Problem], str | None]:
+        """The problems of one source on its own, the source (None if it cannot be read or
+        has another generator's fields), and where it is written (None if nowhere)."""
+        settings, root = self.settings, self.root
+        shown = f"{self.prefix}/{path.relative_to(root).as_posix()}"
         source = read_source(path, shown)
         if isinstance(source, Problem):
-            problems.append(source)
-            continue
+            return None, [source], None
         if source.front_matter:  # another generator's fields: one line for the file
-            problems += check_fields(source, kind)
-            continue
-        if kind == "page" and not source.draft:
-            page_slugs.add(slug_of(source, settings))
-        problems += check_fields(source, kind, custom) + check_body(source, root, settings, kind)
+            return None, check_fields(source, kind), None
+        problems = check_fields(source, kind, self.custom) + check_body(
+            source, root, settings, kind
+        )
         problems += name_problems(source, settings)
         problems += redirects.field_problems(source)
-        for old in redirects.claims(source):
-            claimed[old].append((shown, source.line_of(redirects.FIELD)))
-        problems += reference_problems(source, root, prefix, publishable)
-        if described or not people_problems:  # a file that does not parse is reported alone
-            problems += check_credits(source, described, people_shown)
+        publishable = RASTER_SUFFIXES | set(self.options.downloads)
+        problems += reference_problems(source, root, self.prefix, publishable)
+        if self.people_ok:  # a file that does not parse is reported alone
+            problems += check_credits(source, self.described, self.people_shown)
         problems += image_problems(
             shown,
             source.body,
             source.body_line,
             path,
             root,
-            options.image_max_megapixels,
-            used_images,
+            self.options.image_max_megapixels,
+            self.used_images,
             sanitize.ATTRIBUTES["img"],
             lambda text: rendered(text, settings),
         )
         if named := source.value("image"):
             problems += field_image_problems(
-                source, named, root, options.image_max_megapixels, used_images
+                source, named, root, self.options.image_max_megapixels, self.used_images
             )
         try:
             target = output_path(source, settings, kind) if source.value("title") else None
@@ -134,13 +150,51 @@ def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
                 )
             )
             target = None
+        return source, problems, target
+
+
+def check_files(
+    settings: dict, shown_relative_to: Path, paths: list[tuple[Path, str]]
+) -> list[Problem]:
+    """The problems of these Markdown sources ((path, "article" or "page")) on their own,
+    and of the authors file: what `validate` finds in them but what depends on the other
+    sources (two files written to one place, an old address claimed twice, an unused
+    image). The live preview checks a saved file with it before its early page."""
+    checks = _Checks.read(settings, shown_relative_to)
+    for path, kind in paths:
+        checks.problems += checks.source(path, kind)[1]
+    return sorted(checks.problems, key=lambda p: (p.path, p.line or 0, p.message))
+
+
+def validate(settings: dict, shown_relative_to: Path) -> list[Problem]:
+    """Every problem in every Markdown source, sorted by file and line."""
+    checks = _Checks.read(settings, shown_relative_to)
+    root, prefix, options = checks.root, checks.prefix, checks.options
+    problems = checks.problems
+    written_to: dict[str, list[tuple[str, int | None]]] = defaultdict(list)
+    # Old address -> the sources that claim it with Redirect-From (and the field's line).
+    claimed: dict[str, list[tuple[str, int | None]]] = defaultdict(list)
+    problems += stray_files(settings, prefix)
+    page_slugs = set()
+    sources = [(path, "article") for path in markdown_files(settings)]
+    sources += [(path, "page") for path in markdown_files(settings, "PAGE")]
+    for path, kind in sources:
+        source, found, target = checks.source(path, kind)
+        problems += found
+        if source is None:
+            continue
+        shown = source.shown
+        if kind == "page" and not source.draft:
+            page_slugs.add(slug_of(source, settings))
+        for old in redirects.claims(source):
+            claimed[old].append((shown, source.line_of(redirects.FIELD)))
         if target:
             # The line that names the address: the Slug, or the Title it is made from.
             written_to[target].append((shown, source.line_of("slug") or source.line_of("title")))
     problems += footer_page_problems(settings, page_slugs)
     files = [Path(e.path) for e in content_entries(root, settings) if e.kind == "file"]
     problems += unused_image_problems(
-        files, used_images, root, prefix, options.image_max_megapixels
+        files, checks.used_images, root, prefix, options.image_max_megapixels
     )
     problems += security_txt_problems(settings, datetime.now(UTC))
     problems += redirects.claim_problems(claimed)
