@@ -407,6 +407,50 @@ def test_a_build_that_a_newer_save_replaces_stops_and_leaves_the_output_as_it_wa
         builder.stop_worker()
 
 
+def test_a_saved_mistake_is_told_before_the_build_and_the_next_good_save_shows_first(tmp_path):
+    """The warm worker checks a saved file before the whole build: its problem, one line
+    naming the file and line, reaches the open pages first, and the build then tells the
+    same; the save that mends it brings the open page back before the build ends."""
+    from sitekit.devtools.preview import Builder
+
+    content, output = tmp_path / "content", tmp_path / "output"
+    shutil.copytree(ROOT / "content", content)
+    article = content / "articles" / f"{ARTICLE}.md"
+    good = article.read_text("utf-8")
+    builder = Builder(["--output", str(output), "--content", str(content)])
+    events: list = []
+    open_page = frozenset({f"{ARTICLE}/index.html"})
+
+    def save(text: str):
+        article.write_text(text, "utf-8")
+        events.clear()
+        result = builder.build(
+            open_page,
+            on_page=lambda name, page: events.append(("page", name, page)),
+            saved=(str(article),),
+            on_failed=lambda problems: events.append(("failed", problems)),
+        )
+        events.append(("done", result[0], result[2]))
+        return events
+
+    try:
+        assert builder.build()[0] == 0
+        broken = good.replace("Date: ", "Date: the day after ", 1)
+        assert broken != good
+        kind, problems = save(broken)[0]
+        assert kind == "failed" and len(problems) == 1
+        # The file and the line of its Date field (outside the working folder: in full).
+        assert problems[0].startswith(f"{article}:2: ") and "not a valid date" in problems[0]
+        assert events[-1][:2] == ("done", 1) and problems[0] in events[-1][2]
+        # Mended: the open page comes before the build's end, and the build confirms it.
+        mended = save(good + "\nMended at last.\n")
+        assert mended[0][:2] == ("page", f"{ARTICLE}/index.html")
+        assert b"Mended at last." in mended[0][2]
+        assert [e[0] for e in mended] == ["page", "done"] and mended[-1][1] == 0
+    finally:
+        builder.stop_worker()
+
+
 def test_the_warm_worker_keeps_no_article_of_an_earlier_build(tmp_path):
     """What the worker does after each build: it keeps the last good build's site for the
     early pages (sitekit.devtools.quick), and no article of any build before it, so the
