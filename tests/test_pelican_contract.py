@@ -13,6 +13,10 @@ sitekit relies on, and fails naming the API and the feature that needs it:
 - `pelican.cache.FileStampDataCacher._filestamp_func`: the Markdown reader's content
   cache stamp. Each source file is hashed once a build: the generator's and the
   readers' stamp function is swapped for one that remembers.
+- `pelican.cache.FileStampDataCacher._cache`: the live preview's early pages
+  (sitekit.devtools.quick). A saved file is read again with the last build's readers,
+  whose stamps are remembered from that build: its entry in `_cache`, a dict by the
+  file's path, is dropped first, so that the readers read the file anew.
 - `blinker.Signal._clear_state()`: fresh Pelican between in-process builds. Every
   receiver of Pelican's signals is dropped before a build.
 - `pelican.log.LimitFilter._raised_messages`: fresh Pelican between in-process builds.
@@ -62,6 +66,7 @@ FRESH = "sitekit's fresh Pelican between in-process builds"
 HTML = "sitekit's article HTML rewriting (images, reading time, scroll boxes)"
 FIXED_URLS = "sitekit's fixed URLs"
 WARM = "the live preview's warm worker (its memory stays flat)"
+EARLY = "the live preview's early pages (a saved file read again)"
 
 
 def pelican_api(api, feature):
@@ -248,6 +253,20 @@ def test_file_stamp_comes_from_filestamp_func(tmp_path):
         asked.clear()
         assert generator._get_file_stamp("a.md") == stamp(path), api
         assert asked == [os.path.join(str(tmp_path), "a.md")], api
+
+
+def test_content_cache_keeps_each_file_in_cache_by_its_path(tmp_path):
+    api = pelican_api("FileStampDataCacher._cache", EARLY)
+    source = tmp_path / "a.md"
+    source.write_text("Hello", encoding="utf-8")
+    path = str(source)
+    cacher = FileStampDataCacher(settings(tmp_path), "contract", True, False)
+    cacher._filestamp_func = lambda filename: b"same"  # as if remembered from a build
+    cacher.cache_data(path, "what the last build read")
+    assert isinstance(vars(cacher).get("_cache"), dict) and path in cacher._cache, api
+    assert cacher.get_cached_data(path, "missed") == "what the last build read", api
+    cacher._cache.pop(path)
+    assert cacher.get_cached_data(path, "missed") == "missed", api
 
 
 # Fresh Pelican between in-process builds: Signal._clear_state, LimitFilter's memory.

@@ -11,9 +11,13 @@
 - The server adds a small script to the HTML it sends (never to output/). The
   script listens to /__preview/events (server-sent events), naming the page it
   shows and the build it came from, and reloads the page.
-- The open pages first: each build renders the pages open browsers show as soon
-  as Pelican writes them, and the server serves those bytes and reloads those
-  pages at once, while the build goes on with every other page, the search
+- The open pages first: at a save of an article or a page, the worker checks
+  the file and reads it again into its last good build's site, and renders the
+  pages open browsers show from it before the build starts
+  (sitekit.devtools.quick; a problem in the file shows the error page at once).
+  The build then renders those pages again as soon as Pelican writes them and
+  sends them only if their bytes differ. The server serves those bytes and
+  reloads those pages at once, while the build goes on with every other page, the search
   index and the images into its staging folder. `output/` itself only ever
   changes by the build's swap, so it is always a whole build, and once the
   build is done the early pages are its own files (the build renders them
