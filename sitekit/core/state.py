@@ -132,8 +132,11 @@ class Options:
         return cls(**given)
 
 
-class Cancelled(Exception):
-    """A newer save made the build pointless (the live preview); it stops like a failure."""
+class Cancelled(BaseException):
+    """A newer save made the build pointless (the live preview); it stops like a failure.
+
+    Not an Exception: Pelican catches every Exception raised while it reads a file, logs
+    it and reads on, and a cancelled build must stop at once (the runner catches it)."""
 
 
 def stop_if_cancelled(build: BuildState) -> None:

@@ -156,6 +156,13 @@ def time_saves(
     return seconds
 
 
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text("utf-8")
+    except OSError:  # between the two renames of a swap
+        return "for the benchmark."
+
+
 def stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
@@ -184,6 +191,11 @@ def ours(folder: Path, content: Path, article: Path, rounds: int, gap: float) ->
         # worker, once the first build is done.
         at_start = memory_mb(process.pid, 4)
         saves = time_saves(url, article, rounds, gap)
+        # Once the build of the restored article is in the output: the preview is idle.
+        page = output / article.stem / "index.html"
+        deadline = time.monotonic() + 600
+        while "for the benchmark." in read_text(page) and time.monotonic() < deadline:
+            time.sleep(0.2)
         after = memory_mb(process.pid, 4)
     finally:
         stop(process)

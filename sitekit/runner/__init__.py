@@ -156,10 +156,15 @@ def build(
         def keep_generators(generators: list[Any]) -> None:
             build_state.generators = list(generators)
 
+        def stop_if_cancelled(content: Any) -> None:
+            # `content_object_init`: a newer save stops the build between two files read.
+            state.stop_if_cancelled(build_state)
+
         try:
             try:
                 logs.fresh_pelican()
                 signals.all_generators_finalized.connect(keep_generators, weak=False)
+                signals.content_object_init.connect(stop_if_cancelled, weak=False)
                 pelican = Pelican(settings)
                 # Keyed by everything that shapes the output, our plugins' code included.
                 build_state.inputs = inputs.digest(
@@ -179,6 +184,8 @@ def build(
                     pelican.run()
                 if not messages and not sources.problems():
                     messages += [str(p) for p in publish.run(folder, settings, build_state)]
+            except state.Cancelled as cancelled_by:
+                messages.append(f"the build stopped: {cancelled_by}")
             except Exception as error:
                 # Named by the source Pelican was working on, if any (a missing template).
                 where = logs.source_of_error(error)
@@ -206,6 +213,7 @@ def build(
                     finished(build_state)
         finally:
             signals.all_generators_finalized.disconnect(keep_generators)
+            signals.content_object_init.disconnect(stop_if_cancelled)
             sources.forked.stop()
             if build_state.early_images is not None:
                 build_state.early_images.cancel()  # after a failure; else already done
@@ -249,6 +257,9 @@ class SourceCheck:
             yield
         except SourceCheck.Failed:
             pass
+        except state.Cancelled:
+            self.forked.stop()  # not waited for: a newer save builds next
+            raise
         finally:
             signals.all_generators_finalized.disconnect(self._stop_if_failed)
             self.problems()
