@@ -451,6 +451,34 @@ def test_a_saved_mistake_is_told_before_the_build_and_the_next_good_save_shows_f
         builder.stop_worker()
 
 
+def test_no_early_page_for_a_file_that_only_the_whole_build_may_judge(tmp_path):
+    """A saved file the last build did not read, a symbolic link in its place (which the
+    build's containment check refuses), or a file outside content/: no early page."""
+    from sitekit import runner
+    from sitekit.devtools.quick import Session
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    kept = {}
+    argv = ["--output", str(tmp_path / "output"), "--content", str(content)]
+    finished = lambda build: kept.update(site=Session(build, str(tmp_path)))  # noqa: E731
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert runner.main(argv, finished=finished) == 0
+    site, wanted = kept["site"], frozenset({f"{ARTICLE}/index.html"})
+    article = content / "articles" / f"{ARTICLE}.md"
+    article.write_text(article.read_text("utf-8") + "\nSaved.\n", "utf-8")
+    assert site.early([article], wanted)[1]  # the control: a plain save has one
+    outside = tmp_path / "outside.md"
+    outside.write_text(article.read_text("utf-8"), "utf-8")
+    new = content / "articles" / "new.md"
+    new.write_text(article.read_text("utf-8").replace(ARTICLE, "new"), "utf-8")
+    assert site.early([outside], wanted) == ([], {})
+    assert site.early([new], wanted) == ([], {})
+    article.unlink()
+    article.symlink_to(outside)
+    assert site.early([article], wanted) == ([], {})
+
+
 def test_the_warm_worker_keeps_no_article_of_an_earlier_build(tmp_path):
     """What the worker does after each build: it keeps the last good build's site for the
     early pages (sitekit.devtools.quick), and no article of any build before it, so the

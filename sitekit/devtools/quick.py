@@ -189,8 +189,9 @@ class Session:
 
     def _known(self, path: Path) -> tuple[Any, type] | None:
         """The content object the last build read from this file, and its kind; None for a
-        file that is gone, or that the last build did not read."""
-        if not path.is_file():
+        file that is gone or a symbolic link (the build's containment check refuses it),
+        or that the last build did not read."""
+        if path.is_symlink() or not path.is_file():
             return None
         try:
             relative = path.resolve().relative_to(self.root).as_posix()

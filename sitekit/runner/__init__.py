@@ -186,6 +186,7 @@ def build(
                     messages += [str(p) for p in publish.run(folder, settings, build_state)]
             except state.Cancelled as cancelled_by:
                 messages.append(f"the build stopped: {cancelled_by}")
+                staging.discard_later(folder, output)
             except Exception as error:
                 # Named by the source Pelican was working on, if any (a missing template).
                 where = logs.source_of_error(error)

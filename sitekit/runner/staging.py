@@ -57,6 +57,15 @@ def swap_into_place(staging: Path, output: Path) -> None:
         delete_later(retired)
 
 
+def discard_later(staging: Path, output: Path) -> None:
+    """Delete a staging folder without waiting, as a retired output: the live preview's
+    build that a newer save cancelled, whose next build should not wait for it."""
+    retired = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.old-"))
+    retired.rmdir()
+    staging.rename(retired)
+    delete_later(retired)
+
+
 def delete_later(folder: Path) -> None:
     """Delete the retired output without waiting: the new one is already in place.
 
