@@ -16,6 +16,7 @@ import multiprocessing
 import multiprocessing.pool
 import os
 import pickle
+import select
 import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -41,6 +42,10 @@ class Forked:
         if not ok:
             raise value
         return value
+
+    def ready(self, seconds: float) -> bool:
+        """Whether what the work returned can be read now, waiting at most `seconds`."""
+        return self._outcome is not None or bool(select.select([self.pipe], [], [], seconds)[0])
 
     def stop(self) -> None:
         """End the process if nothing has been read from it yet (the build failed meanwhile)."""

@@ -235,6 +235,8 @@ def serve_builds(connection: Any, cancel: Any) -> None:
     scratch = tempfile.mkdtemp(prefix="sitekit-open-pages-")
     try:
         serve_requests(connection, cancel, scratch)
+    except OSError:  # the preview stopped while a build ran: nobody left to tell
+        return
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -244,7 +244,11 @@ class SourceCheck:
                 self._problems = [one_line(describe_exception(error))]
         return self._problems
 
-    def _stop_if_failed(self, _generators: object) -> None:
+    def _stop_if_failed(self, generators: list[Any]) -> None:
+        # A newer save stops the build while it waits for the check (the live preview).
+        build = state.of(generators[0].settings) if generators else None
+        while build is not None and not self.forked.ready(0.05):
+            state.stop_if_cancelled(build)
         if self.problems():
             raise SourceCheck.Failed
         self.passed()
