@@ -88,6 +88,19 @@ class BuildResult:
         return not self.problems
 
 
+# Where a newer save (the live preview) stops a build while Pelican reads: each file read,
+# and before and after the plugins' receivers of each generator's steps.
+CHECKPOINTS = (
+    signals.content_object_init,
+    signals.article_generator_pretaxonomy,
+    signals.article_generator_finalized,
+    signals.page_generator_init,
+    signals.page_generator_finalized,
+    signals.static_generator_init,
+    signals.static_generator_finalized,
+)
+
+
 def command_line(*args: str | Path) -> list[str]:
     """The command that runs a build in a process of its own (the bench, some tests)."""
     return [sys.executable, "-m", "sitekit.runner", *map(str, args)]
@@ -156,16 +169,24 @@ def build(
         def keep_generators(generators: list[Any]) -> None:
             build_state.generators = list(generators)
 
-        def stop_if_cancelled(content: Any) -> None:
-            # `content_object_init`: a newer save stops the build between two files read.
+        def stop_if_cancelled(sender: Any, **_: Any) -> None:
+            # A newer save stops the build between two files read (`content_object_init`),
+            # and between the generators' steps (CHECKPOINTS).
+            state.stop_if_cancelled(build_state)
+
+        def stop_if_cancelled_after(sender: Any, **_: Any) -> None:
+            # The same, once the plugins' receivers of a signal have run.
             state.stop_if_cancelled(build_state)
 
         try:
             try:
                 logs.fresh_pelican()
                 signals.all_generators_finalized.connect(keep_generators, weak=False)
-                signals.content_object_init.connect(stop_if_cancelled, weak=False)
+                for checkpoint in CHECKPOINTS:
+                    checkpoint.connect(stop_if_cancelled, weak=False)
                 pelican = Pelican(settings)
+                for checkpoint in CHECKPOINTS:
+                    checkpoint.connect(stop_if_cancelled_after, weak=False)
                 # Keyed by everything that shapes the output, our plugins' code included.
                 build_state.inputs = inputs.digest(
                     settings, pelican.plugins, [people.people_file(settings)]
@@ -214,7 +235,9 @@ def build(
                     finished(build_state)
         finally:
             signals.all_generators_finalized.disconnect(keep_generators)
-            signals.content_object_init.disconnect(stop_if_cancelled)
+            for checkpoint in CHECKPOINTS:
+                checkpoint.disconnect(stop_if_cancelled)
+                checkpoint.disconnect(stop_if_cancelled_after)
             sources.forked.stop()
             if build_state.early_images is not None:
                 build_state.early_images.cancel()  # after a failure; else already done
