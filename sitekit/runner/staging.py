@@ -49,8 +49,7 @@ def swap_into_place(staging: Path, output: Path) -> None:
     """
     retired = None
     if output.exists():
-        retired = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.old-"))
-        retired.rmdir()
+        retired = retired_name(output)
         output.rename(retired)
     staging.rename(output)
     if retired is not None:
@@ -60,10 +59,17 @@ def swap_into_place(staging: Path, output: Path) -> None:
 def discard_later(staging: Path, output: Path) -> None:
     """Delete a staging folder without waiting, as a retired output: the live preview's
     build that a newer save cancelled, whose next build should not wait for it."""
-    retired = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.old-"))
-    retired.rmdir()
+    retired = retired_name(output)
     staging.rename(retired)
     delete_later(retired)
+
+
+def retired_name(output: Path) -> Path:
+    """A free name beside the output for a folder on its way out (`remove_leftovers`
+    deletes what a killed build left under such names)."""
+    retired = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.old-"))
+    retired.rmdir()
+    return retired
 
 
 def delete_later(folder: Path) -> None:
