@@ -209,8 +209,10 @@ class Session:
             if isinstance(g, ArticlesGenerator if kind is Article else PagesGenerator)
         )
         readers = generator.readers
-        # Pelican's content cache would answer with the last build's text.
-        getattr(readers, "_cache", {}).pop(str(self.root / relative), None)
+        # Pelican's content cache would answer with the last build's text: its entry, by
+        # the path as Pelican's read_file makes it.
+        path = os.path.abspath(os.path.join(generator.path, relative))
+        getattr(readers, "_cache", {}).pop(path, None)
         fresh = readers.read_file(
             base_path=generator.path, path=relative, content_class=kind, context=self.context
         )
