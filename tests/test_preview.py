@@ -1,6 +1,7 @@
 """The live preview tells the truth: edits show at once, a broken build shows its problems, code changes apply."""
 
 import contextlib
+import html
 import io
 import os
 import re
@@ -428,7 +429,7 @@ def test_a_saved_mistake_is_told_before_the_build_and_the_next_good_save_shows_f
             open_page,
             on_page=lambda name, page: events.append(("page", name, page)),
             saved=(str(article),),
-            on_failed=lambda problems: events.append(("failed", problems)),
+            on_failed=lambda problems, page: events.append(("failed", problems, page)),
         )
         events.append(("done", result[0], result[2]))
         return events
@@ -437,8 +438,9 @@ def test_a_saved_mistake_is_told_before_the_build_and_the_next_good_save_shows_f
         assert builder.build()[0] == 0
         broken = good.replace("Date: ", "Date: the day after ", 1)
         assert broken != good
-        kind, problems = save(broken)[0]
+        kind, problems, page = save(broken)[0]
         assert kind == "failed" and len(problems) == 1
+        assert html.escape(problems[0]).encode() in page  # the error page lists it
         # The file and the line of its Date field (outside the working folder: in full).
         assert problems[0].startswith(f"{article}:2: ") and "not a valid date" in problems[0]
         assert events[-1][:2] == ("done", 1) and problems[0] in events[-1][2]

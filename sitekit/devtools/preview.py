@@ -282,7 +282,8 @@ def serve_requests(connection: Any, cancel: Any, scratch: str) -> None:
         if session is not None and saved:
             problems, early = session.early(saved, first_pages)
             if problems:
-                connection.send(("failed", problems))
+                site_name, css, _ = site_style(argv)
+                connection.send(("failed", problems, error_page(problems, site_name, css)))
             for name, page in early.items():
                 connection.send(("page", name, page))
         if uncollected:
@@ -485,7 +486,7 @@ class Builder:
         fresh: bool = False,
         newer: Callable[[], bool] = lambda: False,
         saved: tuple[str, ...] = (),
-        on_failed: Callable[[list[str]], None] = lambda problems: None,
+        on_failed: Callable[[list[str], bytes], None] = lambda problems, page: None,
     ) -> Result | None:
         """The build's result, or None if it was cancelled because `newer()` became true
         (a newer save): the worker stops it at its next page or step, and nothing is
@@ -509,7 +510,7 @@ class Builder:
                 if message[0] == "page":
                     on_page(message[1], message[2])
                 elif message[0] == "failed":
-                    on_failed(message[1])
+                    on_failed(message[1], message[2])
                 else:
                     return None if message[2] else message[1]
         except (EOFError, OSError):
@@ -758,11 +759,10 @@ class Preview:
                 f"{reason}: {summary.splitlines()[0] if summary else 'built'} ({took})", flush=True
             )
 
-    def show_problems(self, problems: list[str]) -> None:
-        """The problems the worker found in the saved files before the build: every page
-        shows them at once (the build that follows tells them all again)."""
-        site_name, css, _ = site_style(self.builder.argv)
-        page = error_page(problems, site_name, css)
+    def show_problems(self, problems: list[str], page: bytes) -> None:
+        """The problems the worker found in the saved files before the build, and their
+        error page: every page shows it at once (the build that follows tells them all
+        again)."""
         self.outcome.publish(problems, page, self.outcome.policies or STRICTEST)
 
     def changed(self, changes: set[tuple[Any, str]]) -> list[str]:
